@@ -1,0 +1,13 @@
+"""nbgrader settings for the socketlab course (read by nbgrader run from this folder)."""
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+
+c.CourseDirectory.course_id = "socketlab"
+# Maintainers edit solutions/; `make release` generates the student edition in notebooks/.
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+
+# Socket exercises finish in a second or two; a learner's call that blocks forever
+# (accept or recv without a timeout) should cost seconds, not nbgrader's default 30 s
+# per cell. After the timeout nbgrader interrupts the kernel and goes on.
+c.Execute.timeout = 10

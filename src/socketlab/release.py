@@ -1,0 +1,85 @@
+"""Build the student edition from the instructor edition, with nbgrader.
+
+    python -m socketlab.release                    # regenerate notebooks/ from solutions/
+    python -m socketlab.release --execute 03-bind  # first re-run that solution notebook
+
+The course root is the folder holding ``nbgrader_config.py``; nbgrader reads it
+from there (source ``solutions``, release ``notebooks``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+__all__ = ["course_root", "assignment_ids", "execute", "generate", "run_nbgrader"]
+
+
+def course_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` (default: cwd) holding nbgrader_config.py."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "nbgrader_config.py").is_file():
+            return folder
+    raise FileNotFoundError(f"no nbgrader_config.py in {here} or above: run this from the course folder")
+
+
+def assignment_ids(root: Path, source: str = "solutions") -> list[str]:
+    """Every ``<source>/<id>/<id>.ipynb`` under ``root``, as sorted ids."""
+    return sorted(p.parent.name for p in (root / source).glob("*/*.ipynb") if p.stem == p.parent.name)
+
+
+def run_nbgrader(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run an nbgrader command in course folder ``root``; raise with its log when it fails."""
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    # nbgrader runs helpers such as `alembic` by name: find them beside this Python.
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"nbgrader {args[0]} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+    return done
+
+
+def generate(root: Path, assignment: str, release_dir: Path) -> Path:
+    """Generate the student edition of ``assignment`` into ``release_dir/<assignment>/``."""
+    run_nbgrader(root, "generate_assignment", assignment, "--force", "--no-db",
+                 f"--CourseDirectory.root={root}",
+                 f"--CourseDirectory.release_directory={release_dir.resolve()}")
+    return release_dir / assignment
+
+
+def execute(notebook: Path, timeout: int = 60) -> None:
+    """Run a notebook top to bottom in a fresh kernel and store its outputs in place."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(notebook, as_version=4)
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    nbformat.write(nb, notebook)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("ids", nargs="*", help="assignment ids (default: all)")
+    parser.add_argument("--execute", action="store_true", help="re-run the solution notebooks first")
+    options = parser.parse_args(argv)
+    root = course_root()
+    ids = options.ids or assignment_ids(root)
+    for assignment in ids:
+        if options.execute:
+            execute(root / "solutions" / assignment / f"{assignment}.ipynb")
+            print(f"executed solutions/{assignment}")
+        target = root / "notebooks" / assignment
+        shutil.rmtree(target, ignore_errors=True)
+        generate(root, assignment, root / "notebooks")
+        print(f"generated notebooks/{assignment}")
+
+
+if __name__ == "__main__":
+    main()

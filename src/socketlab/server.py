@@ -1,0 +1,184 @@
+"""Background servers for demos and tests.
+
+A server runs its handler in threads on loopback and a port the kernel picks,
+gives back its address, and stops when its ``with`` block ends. An exception in
+the handler is re-raised in the caller at the end of the block, instead of being
+printed to stderr from a thread (which would cost a notebook test cell its points).
+
+    def upper(conn):
+        conn.sendall(conn.recv(1024).upper())
+
+    with tcp_server(upper) as server:
+        with socket.create_connection(server.address, timeout=2) as client:
+            client.sendall(b"hi")
+            print(client.recv(1024))        # b'HI'
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import socket
+import tempfile
+import threading
+from typing import Callable, Optional
+
+__all__ = ["BackgroundServer", "tcp_server", "udp_server", "unix_server"]
+
+StreamHandler = Callable[[socket.socket], None]
+DatagramHandler = Callable[[bytes, object], Optional[bytes]]
+
+
+class BackgroundServer:
+    """Serve one listening or datagram socket from a background thread.
+
+    Stream sockets: ``handler(conn)`` runs in a thread of its own for every
+    accepted connection; ``conn`` has a timeout of ``timeout`` seconds and is
+    closed after the handler returns. Datagram sockets: ``handler(data, addr)``
+    runs for every datagram; a ``bytes`` return value is sent back to ``addr``.
+    """
+
+    def __init__(self, handler, family, type, address, *, timeout=5.0, backlog=16):
+        self.handler = handler
+        self.timeout = timeout
+        self.sock = socket.socket(family, type)
+        self._errors: list[BaseException] = []
+        self._threads: list[threading.Thread] = []
+        self._conns: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._stopping = False
+        self._forced = False  # handlers' errors after a forced shutdown are ours, not theirs
+        try:
+            self.sock.bind(address)
+            if type == socket.SOCK_STREAM:
+                self.sock.listen(backlog)
+        except BaseException:
+            self._close_sockets()
+            raise
+        self.address = self.sock.getsockname()
+        serve = self._accept_loop if type == socket.SOCK_STREAM else self._datagram_loop
+        self._main = threading.Thread(target=self._guard, args=(serve,), daemon=True,
+                                      name=f"socketlab-server-{self.address}")
+
+    # --- lifetime -----------------------------------------------------------
+    def __enter__(self) -> "BackgroundServer":
+        self._main.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.stop()
+        if self._errors and exc is None:
+            raise self._errors[0]
+
+    def stop(self) -> None:
+        """Stop accepting, give running handlers ``timeout`` seconds, then close everything."""
+        if self._stopping:
+            return
+        self._stopping = True
+        self._wake_w.send(b"x")
+        self._main.join(self.timeout)
+        for thread in list(self._threads):
+            thread.join(self.timeout)
+            if thread.is_alive():  # stuck in recv on a client that never closes: unblock it
+                self._shutdown_conns()
+                thread.join(1.0)
+            if thread.is_alive():
+                self._errors.append(TimeoutError(
+                    f"the server's handler was still running {self.timeout} s after the "
+                    "with block ended; does it wait for data that never comes?"))
+        self._close_sockets()
+
+    @property
+    def errors(self) -> list[BaseException]:
+        """Exceptions the handler raised so far (the first is re-raised on exit)."""
+        return list(self._errors)
+
+    # --- threads --------------------------------------------------------------
+    def _guard(self, target, *args) -> None:
+        try:
+            target(*args)
+        except BaseException as exc:  # re-raised in the caller by __exit__
+            if not self._forced:
+                self._errors.append(exc)
+
+    def _ready(self) -> bool:
+        """Wait until the server socket is readable; False once stop() was called."""
+        readable, _, _ = select.select([self.sock, self._wake_r], [], [])
+        return self._wake_r not in readable
+
+    def _accept_loop(self) -> None:
+        while self._ready():
+            conn, _ = self.sock.accept()
+            conn.settimeout(self.timeout)
+            with self._lock:
+                self._conns.add(conn)
+            thread = threading.Thread(target=self._guard, args=(self._serve_conn, conn),
+                                      daemon=True, name="socketlab-handler")
+            self._threads.append(thread)
+            thread.start()
+
+    def _serve_conn(self, conn: socket.socket) -> None:
+        try:
+            with conn:
+                self.handler(conn)
+        finally:
+            with self._lock:
+                self._conns.discard(conn)
+
+    def _datagram_loop(self) -> None:
+        while self._ready():
+            data, addr = self.sock.recvfrom(65535)
+            reply = self.handler(data, addr)
+            if reply is not None:
+                self.sock.sendto(reply, addr)
+
+    def _shutdown_conns(self) -> None:
+        self._forced = True
+        with self._lock:
+            for conn in self._conns:
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass  # already closed by the peer
+
+    def _close_sockets(self) -> None:
+        for sock in (self.sock, self._wake_r, self._wake_w):
+            sock.close()
+
+
+def tcp_server(handler: StreamHandler, host: str = "127.0.0.1", port: int = 0, **options) -> BackgroundServer:
+    """A TCP server on ``host`` (IPv4 or IPv6 literal) that runs ``handler(conn)`` per connection."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return BackgroundServer(handler, family, socket.SOCK_STREAM, (host, port), **options)
+
+
+def udp_server(handler: DatagramHandler, host: str = "127.0.0.1", port: int = 0, **options) -> BackgroundServer:
+    """A UDP server that answers each datagram with what ``handler(data, addr)`` returns."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return BackgroundServer(handler, family, socket.SOCK_DGRAM, (host, port), **options)
+
+
+class _UnixServer(BackgroundServer):
+    """A stream server on a socket file in a private temporary folder, removed on stop."""
+
+    def __init__(self, handler, path, **options):
+        self._tmpdir = None
+        if path is None:
+            self._tmpdir = tempfile.TemporaryDirectory(prefix="socketlab-")
+            path = os.path.join(self._tmpdir.name, "server.sock")
+        super().__init__(handler, socket.AF_UNIX, socket.SOCK_STREAM, path, **options)
+
+    def stop(self) -> None:
+        super().stop()
+        if os.path.exists(self.address):
+            os.unlink(self.address)
+        if self._tmpdir is not None:
+            self._tmpdir.cleanup()
+
+
+def unix_server(handler: StreamHandler, path: Optional[str] = None, **options) -> BackgroundServer:
+    """A Unix-domain stream server; ``address`` is the socket file's path."""
+    if not hasattr(socket, "AF_UNIX"):
+        raise OSError("this platform has no AF_UNIX sockets (native Windows before 10 build 17063)")
+    return _UnixServer(handler, path, **options)
