@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from socketlab.relay import (TO_CLIENT, TO_SERVER, datagram_relay, stream_relay)
+from socketlab.relay import TO_CLIENT, TO_SERVER, datagram_relay, relayed_pair, stream_relay
 from socketlab.server import tcp_server, udp_server
 
 
@@ -127,6 +127,33 @@ def test_stream_relay_stops_even_with_an_idle_client():
             assert client.recv(10) == b""  # the relay closed the client's connection
     assert time.monotonic() - start < 3
     assert leftover_threads(before) == []
+
+
+def test_relayed_pair_is_ready_and_closes_everything():
+    before = set(threading.enumerate())
+    with relayed_pair([2, 5], delay=0.01) as (client, server, relay):
+        assert len([t for t in threading.enumerate() if t not in before]) == 2  # accept loop, one relay thread
+        server.sendall(b"0123456789")
+        got = [client.recv(100) for _ in range(3)]
+        client.sendall(b"ok")
+        client.shutdown(socket.SHUT_WR)
+        assert read_all(server) == b"ok"
+    assert got == [b"01", b"23456", b"78"]
+    assert client.fileno() == server.fileno() == relay.sock.fileno() == -1
+    assert leftover_threads(before) == []
+
+
+def test_relay_survives_a_client_that_resets():
+    with relayed_pair(delay=0) as (client, server, relay):
+        server.sendall(b"unread")
+        time.sleep(0.05)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        client.close()  # with unread data and linger 0: a reset
+        server.settimeout(2)
+        try:
+            assert server.recv(10) == b""
+        except ConnectionResetError:
+            pass
 
 
 @pytest.mark.parametrize("bad", [0, [], [3, 0], "big", [1.5]])

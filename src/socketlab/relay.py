@@ -27,6 +27,7 @@ Both are ``socketlab.server.BackgroundServer`` underneath: they stop when their
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import random
@@ -37,7 +38,7 @@ from typing import NamedTuple, Optional, Sequence, Union
 
 from socketlab.server import BackgroundServer
 
-__all__ = ["Chunk", "Datagram", "StreamRelay", "DatagramRelay", "stream_relay", "datagram_relay",
+__all__ = ["Chunk", "Datagram", "StreamRelay", "DatagramRelay", "stream_relay", "datagram_relay", "relayed_pair",
            "TO_SERVER", "TO_CLIENT", "ACTIONS"]
 
 TO_SERVER, TO_CLIENT = "to_server", "to_client"
@@ -113,18 +114,18 @@ class StreamRelay(BackgroundServer):
             routes = {conn: (upstream, TO_SERVER, self._sizer(number, TO_SERVER)),
                       upstream: (conn, TO_CLIENT, self._sizer(number, TO_CLIENT))}
             reading = [conn, upstream]
-            while reading and not self._forced:
-                readable, _, _ = select.select(reading, [], [], 0.1)
-                for src in readable:
-                    dst, direction, sizer = routes[src]
-                    try:
+            try:
+                while reading and not self._forced:
+                    readable, _, _ = select.select(reading, [], [], 0.1)
+                    for src in readable:
+                        dst, direction, sizer = routes[src]
                         data = src.recv(65536)
-                    except (ConnectionResetError, ConnectionAbortedError):
-                        return  # a peer vanished: closing both ends is all a relay can do
-                    if not data:
-                        reading.remove(src)
-                        self._shut_write(dst)
-                    self._forward(memoryview(data), dst, direction, number, sizer)
+                        if not data:
+                            reading.remove(src)
+                            self._shut_write(dst)
+                        self._forward(memoryview(data), dst, direction, number, sizer)
+            except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
+                return  # a peer vanished: closing both ends is all a relay can do
 
     def _forward(self, data: memoryview, dst: socket.socket, direction: str, number: int, sizer) -> None:
         if not data:
@@ -148,6 +149,27 @@ class StreamRelay(BackgroundServer):
 def stream_relay(upstream, chunks: Union[None, int, Sequence[int]] = None, **options) -> StreamRelay:
     """A TCP relay to ``upstream`` that forwards in pieces; use it in a ``with`` block."""
     return StreamRelay(upstream, chunks, **options)
+
+
+@contextlib.contextmanager
+def relayed_pair(chunks: Union[None, int, Sequence[int]] = None, *, timeout=5.0, **options):
+    """Two connected TCP sockets with a stream relay between them: ``(client, server, relay)``.
+
+    Everything exists when the block starts (no thread or connection still on its
+    way), and everything is closed when it ends::
+
+        with relayed_pair(seed=3) as (client, server, relay):
+            server.sendall(b"x" * 10_000)
+            client.recv(65536)        # at most one piece of the relay's cutting
+    """
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(timeout)
+        with stream_relay(listener.getsockname(), chunks, timeout=timeout, **options) as relay:
+            with socket.create_connection(relay.address, timeout=timeout) as client:
+                server, _ = listener.accept()  # returns once the relay's thread has connected
+                with server:
+                    server.settimeout(timeout)
+                    yield client, server, relay
 
 
 # --- datagram relay -----------------------------------------------------------
