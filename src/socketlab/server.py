@@ -77,16 +77,19 @@ class BackgroundServer:
             return
         self._stopping = True
         self._wake_w.send(b"x")
-        self._main.join(self.timeout)
+        if self._main.ident is not None:  # never started when stopped without a with block
+            self._main.join(self.timeout)
+        stuck = self._main.is_alive()  # a datagram handler runs in the main thread
         for thread in list(self._threads):
             thread.join(self.timeout)
             if thread.is_alive():  # stuck in recv on a client that never closes: unblock it
+                stuck = True
                 self._shutdown_conns()
                 thread.join(1.0)
-            if thread.is_alive():
-                self._errors.append(TimeoutError(
-                    f"the server's handler was still running {self.timeout} s after the "
-                    "with block ended; does it wait for data that never comes?"))
+        if stuck:  # reported even when the forced shutdown did wake the handler
+            self._errors.append(TimeoutError(
+                f"the server's handler was still running {self.timeout} s after the "
+                "with block ended; does it wait for data that never comes?"))
         self._close_sockets()
 
     @property
@@ -167,7 +170,12 @@ class _UnixServer(BackgroundServer):
         if path is None:
             self._tmpdir = tempfile.TemporaryDirectory(prefix="socketlab-")
             path = os.path.join(self._tmpdir.name, "server.sock")
-        super().__init__(handler, socket.AF_UNIX, socket.SOCK_STREAM, path, **options)
+        try:
+            super().__init__(handler, socket.AF_UNIX, socket.SOCK_STREAM, path, **options)
+        except BaseException:  # e.g. "AF_UNIX path too long" under a long TMPDIR
+            if self._tmpdir is not None:
+                self._tmpdir.cleanup()
+            raise
 
     def stop(self) -> None:
         super().stop()
