@@ -14,9 +14,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[course,test]'
 	touch $(STAMP)
 
-## make lab: set up and open JupyterLab on the course (the first notebook).
+FIRST  := notebooks/00-sockets-and-ports/00-sockets-and-ports.ipynb
+# Root may run JupyterLab only when asked explicitly (containers, CI).
+ROOT_OK := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+## make lab: set up and open JupyterLab on the course folder, showing the first notebook.
+# The server's root must be the course folder: nbgrader's Validate and Formgrader need it.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --port=$(PORT) notebooks/00-sockets-and-ports/00-sockets-and-ports.ipynb
+	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_OK) --ServerApp.root_dir=$(CURDIR) \
+		--LabApp.default_url=/lab/tree/$(FIRST)
 
 ## make test: set up and run every test.
 test: $(STAMP)
