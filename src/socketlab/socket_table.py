@@ -7,6 +7,7 @@ notebook can show just the sockets of its own demo server.
 
 from __future__ import annotations
 
+import html
 import os
 import socket
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ class SocketTable(list):
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{c}</th>" for c in SocketRow.COLUMNS)
-        body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in self._cells())
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in self._cells())
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
