@@ -41,8 +41,11 @@ def run_nbgrader(root: Path, *args: str, timeout: float = 600) -> subprocess.Com
     # nbgrader runs helpers such as `alembic` by name: find them beside this Python.
     env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
     done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
+    command = args[0] if args else ""
     if done.returncode != 0:
-        raise RuntimeError(f"nbgrader {args[0]} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+        raise RuntimeError(f"nbgrader {command} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+    if done.stdout.startswith("No command given"):  # nbgrader exits 0 on an unknown subcommand
+        raise RuntimeError(f"nbgrader has no command {command!r}:\n{done.stdout[:4000]}")
     return done
 
 
