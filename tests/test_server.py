@@ -104,9 +104,10 @@ def test_tcp_round_trip_ipv6_loopback():
     with tcp_server(upper, host="::1", timeout=T) as server:
         assert server.sock.family == socket.AF_INET6
         assert server.address[0] == "::1"
-        # server.address is IPv6's 4-tuple (host, port, flowinfo, scope_id): connect() takes it as is
+        # server.address is (host, port) in every family: connect() and create_connection() take it
         assert round_trip(server.address, socket.AF_INET6) == b"HELLO"
-        with socket.create_connection(server.address[:2], timeout=2) as client:
+        assert len(server.address) == 2, "an IPv6 server's address should be (host, port)"
+        with socket.create_connection(server.address, timeout=2) as client:
             client.sendall(b"v6")
             assert client.recv(1024) == b"V6"
     assert snapshot() == before

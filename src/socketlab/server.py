@@ -56,7 +56,9 @@ class BackgroundServer:
         except BaseException:
             self._close_sockets()
             raise
-        self.address = self.sock.getsockname()
+        # (host, port) for IPv6 too, so create_connection(server.address) works in every family.
+        name = self.sock.getsockname()
+        self.address = name[:2] if family == socket.AF_INET6 else name
         serve = self._accept_loop if type == socket.SOCK_STREAM else self._datagram_loop
         self._main = threading.Thread(target=self._guard, args=(serve,), daemon=True,
                                       name=f"socketlab-server-{self.address}")
