@@ -169,7 +169,14 @@ def relayed_pair(chunks: Union[None, int, Sequence[int]] = None, *, timeout=5.0,
                 server, _ = listener.accept()  # returns once the relay's thread has connected
                 with server:
                     server.settimeout(timeout)
-                    yield client, server, relay
+                    try:
+                        yield client, server, relay
+                    finally:  # wake any thread still blocked in recv on either end, then close
+                        for sock in (client, server):
+                            try:
+                                sock.shutdown(socket.SHUT_RDWR)
+                            except OSError:
+                                pass  # already closed, or never fully connected
 
 
 # --- datagram relay -----------------------------------------------------------
