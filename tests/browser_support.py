@@ -158,12 +158,20 @@ class JupyterLab:
             kill_tree(self.proc)
 
     def __enter__(self) -> "JupyterLab":
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+        for attempt in range(3):
+            try:
+                self.start()
+                return self
+            except RuntimeError:
+                self.stop()
+                # The free port was taken between free_port() and the server's bind: another.
+                if attempt == 2 or "already in use" not in self.log_tail():
+                    raise
+                self.port = free_port()
+            except BaseException:
+                self.stop()
+                raise
+        raise AssertionError("unreachable")
 
     def __exit__(self, *exc) -> None:
         self.stop()

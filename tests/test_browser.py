@@ -39,7 +39,8 @@ STUDENT_NB = f"notebooks/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 SOLUTION_NB = f"solutions/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 SHOTS = ROOT / "test-output" / "browser"
 TIMEOUT_MS = 30_000  # any single wait in the page
-RUN_TIMEOUT_MS = 60_000  # running the whole notebook, or nbgrader validating it
+RUN_TIMEOUT_MS = 60_000  # loading JupyterLab, running the whole notebook, nbgrader validating it
+expect.set_options(timeout=TIMEOUT_MS)  # Playwright's default for expect() is 5 s
 
 if not (ROOT / STUDENT_NB).exists() or not (ROOT / SOLUTION_NB).exists():
     pytest.skip(f"{STUDENT_NB} is not written yet: the browser tests drive notebook 00",
@@ -168,6 +169,11 @@ IDLE_JS = """() => {
 }"""
 
 
+def wait_for_lab(page) -> None:
+    """Wait until JupyterLab has loaded (its splash screen is gone)."""
+    page.wait_for_selector("#jupyterlab-splash", state="detached", timeout=RUN_TIMEOUT_MS)
+
+
 def cells(page) -> list[dict]:
     return page.evaluate(CELLS_JS)
 
@@ -245,6 +251,7 @@ def test_learner_runs_notebook_00_and_validates_exercise_1(lab, course, page):
 
     with step("open notebook 00"):
         page.goto(lab.url(""))  # the URL `make lab` prints: it lands on notebook 00
+        wait_for_lab(page)
         expect(page).to_have_url(re.compile(re.escape(f"/lab/tree/{STUDENT_NB}")))
         page.wait_for_function(
             f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length === {len(student.cells)}",
@@ -355,6 +362,7 @@ def test_teacher_sees_the_assignments_in_the_formgrader(lab, course, gradebook, 
     gradebook.result(timeout=130)  # the teacher generated the assignment before
     with step("open jupyterlab"):
         page.goto(lab.url("lab/workspaces/teacher?reset"))
+        wait_for_lab(page)
         expect(page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader")).to_be_visible()
 
     with step("open the formgrader from the nbgrader menu"):
