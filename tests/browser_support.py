@@ -8,6 +8,7 @@ timeout, and the server and its kernels are killed at the end whatever happens.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import re
 import secrets
@@ -43,9 +44,7 @@ LAB_SETTINGS = {
 
 def missing_requirements() -> str | None:
     """Why the browser tests cannot run here, or None when they can."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("playwright") is None:
         return f"Playwright is not installed; {HOW_TO_ENABLE}"
     if not os.access(CHROMIUM, os.X_OK):
         return f"no Chromium at {CHROMIUM}; {HOW_TO_ENABLE}"

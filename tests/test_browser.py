@@ -225,7 +225,7 @@ def all_text(shown: dict) -> str:
 # ---------------------------------------------------------------- the learner
 
 def exercises(nb) -> dict[int, list[int]]:
-    """{N: indices of exercise N's answer cell and the code cells after it, up to the next exercise}."""
+    """{N: indices of exercise N's answer cell and the code cells after it, up to the next `## ` heading}."""
     found: dict[int, list[int]] = {}
     current = None
     for i, c in enumerate(nb.cells):
@@ -289,6 +289,8 @@ def test_learner_runs_notebook_00_and_validates_exercise_1(lab, course, page):
             assert not error_text(ours), f"demo cell {i} fails in the browser:\n{source}\n{error_text(ours)[-1500:]}"
             if want.get("outputs"):
                 assert ours["outputs"], f"demo cell {i} shows no output:\n{source}"
+                if any({"image/png", "image/svg+xml"} & set(o.get("data", {})) for o in want.outputs):
+                    assert any(o["image"] for o in ours["outputs"]), f"demo cell {i} shows no picture"
                 if stored_text(want) and "nbval-ignore-output" not in want.metadata.get("tags", []):
                     assert sanitize(stored_text(want)) in sanitize(all_text(ours)), (
                         f"demo cell {i} shows {all_text(ours)!r}, the stored output is {stored_text(want)!r}")
