@@ -1,0 +1,164 @@
+"""After grading: HTML feedback (nbgrader), a grades CSV and a per-exercise report for the teacher.
+
+Everything is read from nbgrader's gradebook and the autograded notebooks, so it can
+be re-run after hand-grading in formgrader (``socketlab-grade feedback``, ``export``,
+``report``). Files go to ``feedback/<student>/<assignment>/`` (nbgrader) and
+``reports/<assignment>/``: ``grades.csv``, ``report.md``, ``tests.csv``, ``tests.png``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+
+from socketlab.grading.grade import course_settings, load_status
+
+__all__ = ["feedback", "export_grades", "teacher_report"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _gradebook(root: Path) -> Gradebook:
+    return Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}")
+
+
+def feedback(root: Path, assignment: str, log=print) -> list[str]:
+    """nbgrader generate_feedback for every autograded student; returns the students done."""
+    from nbgrader.apps import NbGraderAPI
+
+    api = NbGraderAPI(config=course_settings(Path(root)))
+    done = []
+    for folder in sorted((Path(root) / "autograded").glob(f"*/{assignment}")):
+        student = folder.parent.name
+        result = api.generate_feedback(assignment, student, force=True)
+        if result["success"]:
+            done.append(student)
+        else:
+            log(f"warning: no feedback for {student}: {(result.get('error') or '').strip()[-300:]}")
+    return done
+
+
+def export_grades(root: Path, assignment: str) -> Path:
+    """reports/<assignment>/grades.csv: one row per student in the gradebook, scores per test cell."""
+    root = Path(root)
+    status = load_status(root, assignment)
+    path = root / "reports" / assignment / "grades.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _gradebook(root) as gb:
+        cells = [c.name for notebook in gb.find_assignment(assignment).notebooks for c in notebook.grade_cells]
+        max_score = gb.find_assignment(assignment).max_score
+        with open(path, "w", newline="") as handle:
+            out = csv.writer(handle)
+            out.writerow(["student_id", "last_name", "first_name", "email", "score", "max_score", "raw_score",
+                          "needs_manual_grade", "late_penalty", "submitted_at", "status", "reason", *cells])
+            for student in sorted(gb.students, key=lambda s: s.id):
+                try:
+                    sub = gb.find_submission(assignment, student.id)
+                except MissingEntry:
+                    out.writerow([student.id, student.last_name, student.first_name, student.email, 0, max_score,
+                                  0, False, 0, "", "no submission", "", *[""] * len(cells)])
+                    continue
+                grades = {g.name: g.score for nb in sub.notebooks for g in nb.grades}
+                state = status.get(student.id, {})
+                out.writerow([student.id, student.last_name, student.first_name, student.email,
+                              max(0.0, sub.score - sub.late_submission_penalty), max_score, sub.score,
+                              sub.needs_manual_grade,
+                              sub.late_submission_penalty, sub.timestamp or "", state.get("status", "graded"),
+                              state.get("reason", ""), *[grades.get(c, "") for c in cells]])
+    return path
+
+
+def _failure(cell) -> str | None:
+    """The one-line failure message of an executed test cell, or None when it passed."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            value = _ANSI.sub("", str(output.get("evalue", ""))).strip().splitlines()
+            return f"{output.get('ename', 'Error')}: {value[0] if value else ''}".strip()[:240]
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            text = _ANSI.sub("", output.get("text", "")).strip().splitlines()
+            return f"wrote to stderr: {text[-1] if text else ''}"[:240]
+    return None
+
+
+def teacher_report(root: Path, assignment: str, top: int = 3) -> Path:
+    """reports/<assignment>/report.md (+ tests.csv, tests.png): passes and common failures per test cell."""
+    root = Path(root)
+    folder = root / "reports" / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    status = load_status(root, assignment)
+    with _gradebook(root) as gb:
+        cells = [(c.name, c.max_score) for nb in gb.find_assignment(assignment).notebooks
+                 for c in nb.grade_cells if c.cell_type == "code"]
+        scores = {}
+        for sub in gb.assignment_submissions(assignment):
+            scores[sub.student.id] = {g.name: g.score for nb in sub.notebooks for g in nb.grades}
+    messages: dict[str, Counter] = defaultdict(Counter)
+    for path in sorted((root / "autograded").glob(f"*/{assignment}/{assignment}.ipynb")):
+        student = path.parent.parent.name
+        if student not in scores:
+            continue
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if cell.cell_type == "code" and grade_id and scores[student].get(grade_id, 0) < \
+                    float(cell.metadata.nbgrader.get("points", 0)):
+                messages[grade_id][_failure(cell) or "no error shown (ungraded or partial credit)"] += 1
+
+    rows = []
+    for name, max_score in cells:
+        got = [s.get(name) for s in scores.values()]
+        passed = sum(1 for g in got if g is not None and g >= max_score)
+        rows.append((name, max_score, passed, len(got), messages[name].most_common(top)))
+    with open(folder / "tests.csv", "w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["test_cell", "points", "passed", "graded", "most_common_failure", "count"])
+        for name, points, passed, total, common in rows:
+            first = common[0] if common else ("", 0)
+            out.writerow([name, points, passed, total, *first])
+    _plot(rows, folder / "tests.png", assignment)
+
+    lines = [f"# {assignment}: grading report", "",
+             f"{len(scores)} submissions in the gradebook. ![passes per test cell](tests.png)", "",
+             "| test cell | points | passed | of |", "|---|---|---|---|"]
+    lines += [f"| {n} | {p:g} | {ok} | {t} |" for n, p, ok, t, _ in rows]
+    lines += ["", "## Most common failures", ""]
+    for name, _, _, _, common in rows:
+        if common:
+            lines.append(f"**{name}**")
+            lines += [f"- {count} x `{message}`" for message, count in common]
+            lines.append("")
+    odd = {s: v for s, v in status.items() if v.get("status") != "graded" or v.get("notes")}
+    if odd:
+        lines += ["## Submissions that need a look", "", "| student | status | reason / notes |", "|---|---|---|"]
+        for student, state in sorted(odd.items()):
+            text = "; ".join(filter(None, [state.get("reason", ""), *state.get("notes", [])])).replace("|", "/")
+            lines.append(f"| {student} | {state.get('status')} | {text} |")
+    path = folder / "report.md"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _plot(rows, path: Path, assignment: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [r[0] for r in rows]
+    passed = [r[2] for r in rows]
+    failed = [r[3] - r[2] for r in rows]
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 1.2))
+    ax.barh(names, passed, color="#4c9a5b", label="passed")
+    ax.barh(names, failed, left=passed, color="#c8553d", label="not passed")
+    ax.invert_yaxis()
+    ax.set_xlabel("students")
+    ax.set_title(f"{assignment}: test cells passed")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

@@ -1,0 +1,323 @@
+"""socketlab-grade on a class of misbehaving submissions of a tiny purpose-made assignment.
+
+One batch is collected from an LMS-style download folder and graded once (module
+fixture) with real nbgrader; each test then checks one promise: every well-behaved
+student is graded right, every odd one gets a one-line reason, inputs and submitted
+files never change, the sandbox holds, a re-run changes and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from socketlab.grading import isolate
+from socketlab.grading.cli import main as cli
+from socketlab.grading.collect import match_upload, read_students
+from socketlab.grading.grade import load_status
+from socketlab.grading.sample import ANSWERS, CORRECT, SAMPLE_ID, filled, make_course, student_notebook
+
+A = SAMPLE_ID
+FULL = {"ex1-test-small": 1.0, "ex1-test-negative": 1.0, "ex2-test-short": 1.0, "ex2-test-pieces": 1.0}
+TIME_LIMIT = 40  # per submission; the slow one (1020) costs exactly this
+
+STUDENTS = [  # id, first, last
+    ("1001", "Alice", "Liddell"), ("1002", "Bob", "Stone"), ("1003", "Carol", "Carroll"),
+    ("1004", "Dan", "Block"), ("1005", "Erin", "Stubborn"), ("1006", "Finn", "Quit"),
+    ("1007", "Gus", "Chatty"), ("1008", "Hal", "Hog"), ("1009", "Ivy", "Server"),
+    ("1010", "Jo", "Broken"), ("1011", "Kim", "Empty"), ("1012", "Lou", "Renamed"),
+    ("1013", "Max", "Editor"), ("1014", "Ned", "Shuffle"), ("1015", "Oz", "Old"),
+    ("1016", "Pat", "Absent"), ("1017", "Quinn", "Ghost"), ("1018", "Rae", "Layout"),
+    ("1019", "Sam", "Prober"), ("1020", "Tom", "Slow"),
+]
+
+
+def answer(extra: str, base: dict | None = None) -> dict:
+    """Correct answers, with ``extra`` code run at the end of exercise 1's answer cell."""
+    base = dict(base or CORRECT)
+    base["ex1-solution"] = base["ex1-solution"] + "\n\n" + extra
+    return base
+
+
+BEHAVIOUR = {
+    "block": answer("import socket\nlistener = socket.create_server(('127.0.0.1', 0))\nlistener.accept()"),
+    # survives nbgrader's interrupt: nbclient gives up on the notebook (CellTimeoutError)
+    "stubborn": answer("import time\nwhile True:\n    try:\n        time.sleep(0.2)\n"
+                       "    except KeyboardInterrupt:\n        pass"),
+    "quit": answer("import os\nos._exit(3)"),
+    "chatty": answer("while True:\n    print('spam ' * 40)"),
+    "hog": answer("def hog():\n    text = 'x'\n    while True:\n        text = text + text\n\nhog()"),
+    "server": answer("import socket, threading\nserver = socket.create_server(('127.0.0.1', 0))\n"
+                     "threading.Thread(target=lambda: [server.accept() for _ in iter(int, 1)]).start()"),
+}
+
+
+def probe_code(outside: Path) -> str:
+    return answer(f'''
+import json, resource, socket
+found = {{"interfaces": [name for _, name in socket.if_nameindex()],
+          "memory": resource.getrlimit(resource.RLIMIT_AS)[0]}}
+try:
+    with open({str(outside)!r}, "w") as f:
+        f.write("escaped")
+    found["write"] = "allowed"
+except OSError as exc:
+    found["write"] = type(exc).__name__
+try:
+    socket.create_connection(("192.0.2.1", 80), timeout=1).close()
+    found["internet"] = "reached"
+except OSError as exc:
+    found["internet"] = type(exc).__name__
+print("PROBE " + json.dumps(found))
+''')
+
+
+def digest_tree(folder: Path) -> dict[str, tuple[str, float, int]]:
+    return {str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime,
+                                         p.stat().st_mode)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as con:
+        names = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
+        return {n: con.execute(f"select count(*) from {n}").fetchone()[0] for n in names}
+
+
+def gradebook_scores(course: Path) -> dict[str, dict[str, float]]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {s.student.id: {g.name: g.score for nb in s.notebooks for g in nb.grades if g.cell_type == "code"}
+                for s in gb.assignment_submissions(A)}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("grading")
+    course = make_course(tmp / "course")
+    blank = student_notebook(course)
+    downloads = tmp / "downloads"
+    downloads.mkdir()
+    with open(tmp / "students.csv", "w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["id", "first_name", "last_name", "email"])
+        out.writerows([sid, first, last, f"{first.lower()}@example.org"] for sid, first, last in STUDENTS)
+
+    def put(name: str, nb=None, raw: str | None = None, mtime: float | None = None, version: int = 4) -> Path:
+        path = downloads / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if raw is not None:
+            path.write_text(raw)
+        elif version == 3:
+            nbformat.write(nbformat.convert(nb, 3), path, version=3)
+        else:
+            nbformat.write(nb, path)
+        if mtime:
+            os.utime(path, (mtime, mtime))
+        return path
+
+    now = time.time()
+    put("liddell_alice_1001_501_sample-echo.ipynb", filled(blank, CORRECT))
+    put("1002_sample-echo.ipynb", filled(blank, ANSWERS["one-recv"]))
+    # Carol submits twice: a wrong first try, then a correct one (the LMS adds "-1").
+    put("carroll_carol_1003_502_sample-echo.ipynb", filled(blank, ANSWERS["subtracts"]), mtime=now - 3600)
+    put("carroll_carol_1003_503_sample-echo-1.ipynb", filled(blank, CORRECT), mtime=now - 60)
+    for sid, kind in [("1004", "block"), ("1005", "stubborn"), ("1006", "quit"), ("1007", "chatty"),
+                      ("1008", "hog"), ("1009", "server")]:
+        put(f"student_{kind}_{sid}_6{sid}_sample-echo.ipynb", filled(blank, BEHAVIOUR[kind]))
+    # Busy for longer than the per-submission limit, each cell just under nbgrader's cell limit.
+    slow = filled(blank, CORRECT)
+    slow.cells[3:3] = [nbformat.v4.new_code_cell("import time\ntime.sleep(2.5)") for _ in range(30)]
+    put("slow_tom_1020_608_sample-echo.ipynb", slow)
+    put("broken_jo_1010_601_sample-echo.ipynb", raw='{"cells": [ this is not json')
+    put("empty_kim_1011_602_sample-echo.ipynb", raw="")
+    put("renamed_lou_1012_603_Untitled.ipynb", filled(blank, CORRECT))
+    edited = filled(blank, ANSWERS["subtracts"])
+    for cell in edited.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "ex1-test-small":
+            cell.source = "pass  # nothing to see here"
+    edited.cells = [c for c in edited.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "ex1-test-negative"]
+    put("editor_max_1013_604_sample-echo.ipynb", edited)
+    shuffled = filled(blank, CORRECT)
+    shuffled.cells = [shuffled.cells[3]] + shuffled.cells[:3] + shuffled.cells[4:]  # a test before its answer
+    put("shuffle_ned_1014_605_sample-echo.ipynb", shuffled)
+    put("old_oz_1015_606_sample-echo.ipynb", filled(blank, CORRECT), version=3)
+    put(f"1018/{A}/{A}.ipynb", filled(blank, CORRECT))  # nbgrader's own layout works too
+    (downloads / "1018" / A / "timestamp.txt").write_text("2024-05-01 10:00:00.000000 UTC")
+    put("prober_sam_1019_607_sample-echo.ipynb", filled(blank, probe_code(tmp / "outside.txt")))
+    put("nobody_9999_1_sample-echo.ipynb", filled(blank, CORRECT))  # not in the CSV
+
+    inputs_before = digest_tree(downloads)
+    assert cli(["collect", A, str(downloads), "--students", str(tmp / "students.csv"), "--course", str(course)]) == 0
+    # A submission folder without its notebook (nbgrader layout, e.g. copied by hand).
+    (course / "submitted" / "1017" / A).mkdir(parents=True)
+    (course / "submitted" / "1017" / A / "notes.txt").write_text("forgot the notebook")
+    submitted_before = digest_tree(course / "submitted")
+    start = time.monotonic()
+    assert cli(["grade", A, "--course", str(course), "--jobs", "2", "--time-limit", str(TIME_LIMIT)]) == 0
+    took = time.monotonic() - start
+    return {"tmp": tmp, "course": course, "downloads": downloads, "inputs_before": inputs_before,
+            "submitted_before": submitted_before, "took": took, "scores": gradebook_scores(course),
+            "status": load_status(course, A), "counts": table_counts(course / "gradebook.db")}
+
+
+# ---------------------------------------------------------------- collect
+
+def test_collect_patterns(tmp_path):
+    (tmp_path / "s.csv").write_text("id,First Name,Last Name,Email\n12345,Jane,Doe,j@x\njdoe2,John,Doe,\n")
+    students = read_students(tmp_path / "s.csv")
+    assert set(students) == {"12345", "jdoe2"} and students["12345"].last_name == "Doe"
+
+    def who(name):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        found = match_upload(path, students, "00-x", tmp_path)
+        return found and (found.student, found.original_name, found.upload_no, found.late_flag)
+
+    assert who("doe_jane_12345_67890_00-x.ipynb") == ("12345", "00-x.ipynb", 67890, False)
+    assert who("doejane_LATE_12345_67890_00-x-1.ipynb") == ("12345", "00-x-1.ipynb", 67890, True)
+    assert who("12345_00-x.ipynb") == ("12345", "00-x.ipynb", 0, False)
+    assert who("jdoe2.ipynb") == ("jdoe2", "jdoe2.ipynb", 0, False)
+    assert who("Jane Doe_4711_assignsubmission_file_00-x.ipynb") == ("12345", "00-x.ipynb", 4711, False)
+    assert who("jdoe2/00-x/whatever.ipynb") == ("jdoe2", "whatever.ipynb", 0, False)
+    assert who("someone_999_1_00-x.ipynb") is None
+
+
+def test_collect_takes_newest_and_never_touches_inputs(batch):
+    course = batch["course"]
+    assert digest_tree(batch["downloads"]) == batch["inputs_before"]
+    rows = list(csv.DictReader(open(course / "reports" / A / "collect.csv")))
+    status = {(r["student_id"], Path(r["file"]).name if r["file"] else ""): r["status"] for r in rows}
+    assert status[("1003", "carroll_carol_1003_503_sample-echo-1.ipynb")] == "collected"
+    assert status[("1003", "carroll_carol_1003_502_sample-echo.ipynb")] == "ignored"
+    assert status[("1016", "")] == "missing"
+    assert status[("", "nobody_9999_1_sample-echo.ipynb")] == "unmatched"
+    assert any("renamed from Untitled.ipynb" in r["note"] for r in rows if r["student_id"] == "1012")
+    assert batch["scores"]["1003"] == FULL  # the newest (correct) try counts
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert gb.find_student("1001").email == "alice@example.org"
+        assert len(gb.students) == len(STUDENTS)
+
+
+# ---------------------------------------------------------------- grading results
+
+@pytest.mark.parametrize("student,expected", [
+    ("1001", FULL), ("1003", FULL), ("1012", FULL), ("1015", FULL), ("1018", FULL),
+    ("1002", {**FULL, "ex2-test-pieces": 0.0}),
+    # blocks in accept: the cell is interrupted after nbgrader's 3 s cell limit, the rest is graded
+    ("1004", FULL),
+    # endless print: interrupted, output truncated by nbgrader, graded
+    ("1007", FULL),
+    # endless allocation: MemoryError under RLIMIT_AS, graded
+    ("1008", FULL),
+    # a server thread that never stops: graded, kernel killed at shutdown
+    ("1009", FULL),
+    # test cell edited (restored by nbgrader, so the wrong add fails it) and one deleted (ungraded: 0)
+    ("1013", {**FULL, "ex1-test-small": 0.0, "ex1-test-negative": 0.0}),
+    # a test moved above the answer it tests: NameError, graded in the student's order
+    ("1014", {**FULL, "ex1-test-small": 0.0}),
+])
+def test_scores(batch, student, expected):
+    assert batch["scores"][student] == expected
+    assert batch["status"][student]["status"] == "graded", batch["status"][student]
+
+
+@pytest.mark.parametrize("student,status,words", [
+    ("1005", "failed", "kept running after nbgrader's interrupt"),
+    ("1020", "failed", f"{TIME_LIMIT} s limit"),
+    ("1006", "failed", "kernel died"),
+    ("1010", "unreadable", "not a valid notebook"),
+    ("1011", "unreadable", "empty"),
+    ("1017", "missing", "no sample-echo.ipynb"),
+])
+def test_odd_ones_get_a_one_line_reason_and_zero(batch, student, status, words):
+    state = batch["status"][student]
+    assert state["status"] == status and words in state["reason"] and "\n" not in state["reason"], state
+    assert batch["scores"][student] == dict.fromkeys(FULL, 0.0)  # in the gradebook, with zeros
+    html = batch["course"] / "feedback" / student / A / f"{A}.html"
+    assert words in html.read_text().replace("&#39;", "'")  # the feedback tells the student why
+
+
+def test_notes_on_interrupted_cells_and_edits(batch):
+    notes = {s: " ".join(v["notes"]) for s, v in batch["status"].items()}
+    assert "ex1-solution: ran over the 3 s cell limit" in notes["1004"]
+    assert "out of memory" in notes["1008"]
+    assert "test cells deleted: ex1-test-negative" in notes["1013"]
+    assert "test cells edited: ex1-test-small" in notes["1013"]
+    assert "reordered" in notes["1014"]
+    assert "nbformat v3" in notes["1015"]
+    with Gradebook(f"sqlite:///{batch['course'] / 'gradebook.db'}") as gb:
+        deleted = gb.find_grade("ex1-test-negative", A, A, "1013")
+        assert deleted.auto_score is None and deleted.needs_manual_grade  # nbgrader's own behaviour
+
+
+def test_submitted_files_unchanged(batch):
+    assert digest_tree(batch["course"] / "submitted") == batch["submitted_before"]
+
+
+def test_no_process_left_behind(batch):
+    import psutil
+
+    left = []
+    for proc in psutil.process_iter(["cmdline"]):
+        if any(str(batch["tmp"]) in part or "socketlab-grade-" in part for part in proc.info["cmdline"] or []):
+            left.append(proc.info["cmdline"])
+    assert not left
+
+
+def test_sandbox(batch):
+    out = nbformat.read(batch["course"] / "autograded" / "1019" / A / f"{A}.ipynb", as_version=4)
+    text = "".join(o.get("text", "") for c in out.cells if c.cell_type == "code" for o in c.outputs)
+    found = json.loads(text.split("PROBE ", 1)[1].splitlines()[0])
+    assert found["memory"] == 1024 * 1024 * 1024
+    sandbox = isolate.probe()
+    if sandbox.network:
+        assert found["interfaces"] == ["lo"] and found["internet"] != "reached"
+    if isolate.landlock_abi():
+        assert found["write"] == "PermissionError" and not (batch["tmp"] / "outside.txt").exists()
+    assert batch["scores"]["1019"] == FULL
+
+
+def test_reports(batch):
+    course, folder = batch["course"], batch["course"] / "reports" / A
+    grades = {r["student_id"]: r for r in csv.DictReader(open(folder / "grades.csv"))}
+    assert len(grades) == len(STUDENTS)
+    assert grades["1001"]["score"] == "4.0" and grades["1016"]["status"] == "no submission"
+    assert grades["1005"]["status"] == "failed" and "interrupt" in grades["1005"]["reason"]
+    assert grades["1020"]["status"] == "failed" and "limit" in grades["1020"]["reason"]
+    tests = {r["test_cell"]: r for r in csv.DictReader(open(folder / "tests.csv"))}
+    graded = len(batch["scores"])
+    assert tests["ex2-test-pieces"]["passed"] == str(graded - 1 - 6)  # bob and the six odd ones
+    assert "two pieces" in tests["ex2-test-pieces"]["most_common_failure"] or \
+        "NotGraded" in tests["ex2-test-pieces"]["most_common_failure"]
+    report = (folder / "report.md").read_text()
+    assert "AssertionError: echo(address, b'hello') when the reply comes in two pieces" in report
+    assert "| 1005 | failed |" in report
+    assert (folder / "tests.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for student in batch["scores"]:
+        assert (course / "feedback" / student / A / f"{A}.html").is_file()
+
+
+def test_rerun_changes_nothing(batch):
+    """Grading again (here: a correct, a twice-submitting and a crashing student) duplicates nothing."""
+    course = batch["course"]
+    assert cli(["grade", A, "--course", str(course), "--jobs", "2", "--time-limit", str(TIME_LIMIT),
+                "--student", "1001", "--student", "1003", "--student", "1006"]) == 0
+    assert gradebook_scores(course) == batch["scores"]
+    assert table_counts(course / "gradebook.db") == batch["counts"]
+    assert load_status(course, A)["1006"]["reason"] == batch["status"]["1006"]["reason"]
+    assert digest_tree(course / "submitted") == batch["submitted_before"]
+
+
+def test_batch_time(batch):
+    # 16 executed submissions on 2 workers, one of them held for the whole time limit.
+    assert batch["took"] < 600, f"grading took {batch['took']:.0f} s"  # finishes: nothing waits for ever
