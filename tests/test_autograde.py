@@ -35,15 +35,27 @@ def nbgrader_cells(nb) -> dict[str, nbformat.NotebookNode]:
     return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
 
 
-def filled_in(student_nb, solution_nb, replace: dict[str, str] | None = None):
-    """The student edition with every answer cell taken from the solution (or from ``replace``)."""
+def wrong_source(wrong: dict, solution_source: str) -> str:
+    """The answer cell a wrong answer submits: its own ``source``, or the solution with
+    each ``mutate`` pair (old, new) replaced, every ``old`` required to occur."""
+    if "source" in wrong:
+        return textwrap.dedent(wrong["source"]).strip("\n")
+    source = solution_source
+    for old, new in wrong["mutate"]:
+        assert old in source, f"wrong answer {wrong['name']!r}: {old!r} is not in {wrong['cell']}'s solution"
+        source = source.replace(old, new)
+    return source
+
+
+def filled_in(student_nb, solution_nb, wrong: dict | None = None):
+    """The student edition with every answer cell taken from the solution, but ``wrong``'s."""
     nb = nbformat.from_dict(student_nb)
     solved = nbgrader_cells(solution_nb)
     for grade_id, cell in nbgrader_cells(nb).items():
         if cell.metadata["nbgrader"].get("solution"):
             cell.source = solved[grade_id].source
-        if replace and grade_id in replace:
-            cell.source = textwrap.dedent(replace[grade_id]).strip("\n")
+        if wrong and grade_id == wrong["cell"]:
+            cell.source = wrong_source(wrong, solved[grade_id].source)
     return nb
 
 
@@ -52,7 +64,7 @@ def submissions(assignment: str) -> dict[str, nbformat.NotebookNode]:
     student = nbformat.read(ROOT / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
     class_ = {"solution": solution, "blank": student}
     for i, wrong in enumerate(wrong_answers(assignment)):
-        class_[f"wrong{i}"] = filled_in(student, solution, {wrong["cell"]: wrong["source"]})
+        class_[f"wrong{i}"] = filled_in(student, solution, wrong)
     return class_
 
 

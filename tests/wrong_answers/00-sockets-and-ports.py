@@ -1,4 +1,7 @@
-"""Typical wrong answers to 00-sockets-and-ports, and exactly the test cells each must fail."""
+"""Typical wrong answers to 00-sockets-and-ports, and exactly the test cells each must fail.
+
+Most are mutations of the solution: (old, new) text replacements in its answer cell.
+"""
 
 EX3_ALL = ["ex3-test-round-trip", "ex3-test-pieces", "ex3-test-long-text", "ex3-test-timeout", "ex3-test-closes"]
 
@@ -7,29 +10,13 @@ WRONG_ANSWERS = [
         "name": "ranges off by one",
         "cell": "ex1-solution",
         "fails": ["ex1-test-boundaries"],
-        "source": '''
-def port_category(port):
-    if not 0 <= port <= 65535:
-        raise ValueError(port)
-    if port < 1023:
-        return "well-known"
-    if port < 49151:
-        return "registered"
-    return "dynamic"
-''',
+        "mutate": [("port <= 1023", "port < 1023"), ("port <= 49151", "port < 49151")],
     },
     {
         "name": "no check for impossible ports",
         "cell": "ex1-solution",
         "fails": ["ex1-test-invalid"],
-        "source": '''
-def port_category(port):
-    if port <= 1023:
-        return "well-known"
-    if port <= 49151:
-        return "registered"
-    return "dynamic"
-''',
+        "mutate": [("raise ValueError(f\"port must be 0-65535, not {port}\")", "pass")],
     },
     {
         "name": "split on every colon",
@@ -55,40 +42,19 @@ def parse_endpoint(text):
         "name": "one recv instead of a loop",
         "cell": "ex3-solution",
         "fails": ["ex3-test-pieces"],
-        "source": '''
-def shout(address, text, timeout=2.0):
-    with socket.create_connection(address, timeout=timeout) as conn:
-        conn.sendall(text.encode("utf-8") + b"\\n")
-        return conn.recv(1024).decode("utf-8").rstrip("\\n")
-''',
+        "mutate": [("        while True:", "        for _ in range(1):")],
     },
     {
         "name": "send instead of sendall",
         "cell": "ex3-solution",
         "fails": ["ex3-test-long-text"],
-        "source": '''
-def shout(address, text, timeout=2.0):
-    with socket.create_connection(address, timeout=timeout) as conn:
-        conn.send(text.encode("utf-8") + b"\\n")
-        reply = b""
-        while chunk := conn.recv(1024):
-            reply += chunk
-    return reply.decode("utf-8").rstrip("\\n")
-''',
+        "mutate": [("conn.sendall(", "conn.send(")],
     },
     {
         "name": "no timeout",
         "cell": "ex3-solution",
         "fails": ["ex3-test-timeout"],
-        "source": '''
-def shout(address, text, timeout=2.0):
-    with socket.create_connection(address) as conn:
-        conn.sendall(text.encode("utf-8") + b"\\n")
-        reply = b""
-        while chunk := conn.recv(1024):
-            reply += chunk
-    return reply.decode("utf-8").rstrip("\\n")
-''',
+        "mutate": [("create_connection(address, timeout=timeout)", "create_connection(address)")],
     },
     {
         "name": "no close",
@@ -99,7 +65,7 @@ def shout(address, text, timeout=2.0):
     conn = socket.create_connection(address, timeout=timeout)
     conn.sendall(text.encode("utf-8") + b"\\n")
     reply = b""
-    while chunk := conn.recv(1024):
+    while chunk := conn.recv(4096):
         reply += chunk
     return reply.decode("utf-8").rstrip("\\n")
 ''',
@@ -108,15 +74,7 @@ def shout(address, text, timeout=2.0):
         "name": "wrong address: the classic example's port 9090",
         "cell": "ex3-solution",
         "fails": EX3_ALL,
-        "source": '''
-def shout(address, text, timeout=2.0):
-    with socket.create_connection(("127.0.0.1", 9090), timeout=timeout) as conn:
-        conn.sendall(text.encode("utf-8") + b"\\n")
-        reply = b""
-        while chunk := conn.recv(1024):
-            reply += chunk
-    return reply.decode("utf-8").rstrip("\\n")
-''',
+        "mutate": [("create_connection(address,", "create_connection((\"127.0.0.1\", 9090),")],
     },
     {
         "name": "answer cell blocks forever in accept",
