@@ -321,3 +321,23 @@ def test_rerun_changes_nothing(batch):
 def test_batch_time(batch):
     # 16 executed submissions on 2 workers, one of them held for the whole time limit.
     assert batch["took"] < 600, f"grading took {batch['took']:.0f} s"  # finishes: nothing waits for ever
+
+
+def test_degrades_without_namespaces(monkeypatch):
+    off = isolate.probe(enabled=False)
+    assert off.prefix == [] and not off.network and "switched off" in off.warnings[0]
+    monkeypatch.setattr(isolate.shutil, "which", lambda name: None)
+    missing = isolate.probe()
+    assert missing.prefix == [] and not missing.network and "unshare" in missing.warnings[0]
+
+
+def test_one_grading_run_at_a_time(tmp_path):
+    import fcntl
+
+    from socketlab.grading.grade import grade
+
+    (tmp_path / "reports").mkdir()
+    with open(tmp_path / "reports" / ".socketlab-grade.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(SystemExit, match="another"):
+            grade(tmp_path, A)

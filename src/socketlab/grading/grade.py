@@ -25,6 +25,7 @@ duplicates. Results land in ``reports/<assignment>/status.json``.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -305,6 +306,19 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, job
     tools_on_path()
     root = Path(root).resolve()
     started = time.monotonic()
+    lock_path = root / "reports" / ".socketlab-grade.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise SystemExit(f"another `socketlab-grade grade` is running in {root} (lock: {lock_path})") from None
+        return _grade(root, assignment, started, students=students, jobs=jobs, time_limit=time_limit,
+                      memory_mb=memory_mb, isolation=isolation, log=log)
+
+
+def _grade(root: Path, assignment: str, started: float, *, students, jobs, time_limit, memory_mb, isolation,
+           log) -> dict[str, Outcome]:
     ensure_assignment(root, assignment)
     submitted = root / "submitted"
     folders = sorted(p for p in submitted.glob(f"*/{assignment}") if p.is_dir()) if submitted.is_dir() else []
