@@ -421,3 +421,38 @@ def test_expect_raises_accepts_an_assertion_error_when_asked():
 
     error = expect_raises(AssertionError, checks_itself, limit=LIMIT)
     assert str(error) == "expected this one"
+
+
+def test_a_socket_leaked_before_the_call_is_not_blamed_on_it():
+    # An earlier cell leaked a socket in a reference cycle; the garbage collector happens to
+    # finalise it while the next check runs. That leak is not the checked function's.
+    import gc
+
+    class Holder:
+        pass
+
+    leaked = Holder()
+    leaked.sock, leaked.me = socket.socket(), leaked  # a cycle: freed only by the collector
+    del leaked
+
+    def tidy():
+        gc.collect()  # the stray socket is finalised here, during the call
+        with socket.socket():
+            return "tidy"
+
+    assert run_limited(tidy, limit=LIMIT) == "tidy"
+
+
+def test_a_socket_leaked_during_the_call_is_still_blamed():
+    import gc
+
+    def leaks_in_a_cycle():
+        class Holder:
+            pass
+
+        holder = Holder()
+        holder.sock, holder.me = socket.socket(), holder
+
+    with pytest.raises(AssertionError, match="left 1 socket"):
+        run_limited(leaks_in_a_cycle, limit=LIMIT)
+    gc.collect()
