@@ -4,11 +4,16 @@ Design (why the gradebook cannot be corrupted):
 
 1. **Check** every ``submitted/<student>/<assignment>/`` (readable notebook? renamed?
    test cells deleted, edited or reordered? old nbformat?) without changing it.
-2. **Execute in parallel.** Each submission is graded by real ``nbgrader autograde``
-   in a *private copy* of the course (config, a snapshot of the gradebook, the
-   assignment's non-notebook files, that one submission) inside the sandbox of
-   ``isolate.py``, under a wall-clock limit after which its whole process tree is
-   killed. Workers never open the course's gradebook.
+2. **Execute in parallel.** The submissions are split into one chunk per worker;
+   each chunk is graded by real ``nbgrader autograde`` in a *private copy* of the
+   course (config, a snapshot of the gradebook, the assignment's non-notebook files,
+   that chunk's submissions) inside the sandbox of ``isolate.py``, under a wall-clock
+   limit after which its whole process tree is killed. One nbgrader process per chunk
+   matters: starting nbgrader costs seconds of CPU, as much as grading a notebook.
+   Every submission a chunk did not grade (a hang past nbgrader's interrupt, a dead
+   kernel, the chunk killed) is graded again alone, which gives its one-line reason
+   and keeps the odd one from costing the others. Workers never open the course's
+   gradebook.
 3. **Merge serially.** One process runs nbgrader's ``Autograde`` converter (through
    ``NbGraderAPI``) over the executed notebooks with the ``Execute`` and
    ``ClearOutput`` preprocessors left out: nbgrader itself restores locked cells and
@@ -34,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -158,7 +164,7 @@ def check_submission(folder: Path, assignment: str, tests: dict[str, str], order
 
 # ---------------------------------------------------------------- step 2: parallel execution
 
-def _private_course(root: Path, scratch: Path, assignment: str, student: str, snapshot: Path) -> Path:
+def _private_course(root: Path, scratch: Path, assignment: str, students: list[str], snapshot: Path) -> Path:
     private = scratch / "course"
     private.mkdir(parents=True)
     shutil.copy(root / "nbgrader_config.py", private)
@@ -167,7 +173,8 @@ def _private_course(root: Path, scratch: Path, assignment: str, student: str, sn
     # Files beside the notebook (pictures, data); not the solution notebook itself.
     shutil.copytree(root / source / assignment, private / source / assignment,
                     ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
-    shutil.copytree(root / "submitted" / student / assignment, private / "submitted" / student / assignment)
+    for student in students:
+        shutil.copytree(root / "submitted" / student / assignment, private / "submitted" / student / assignment)
     return private
 
 
@@ -221,29 +228,50 @@ def _notes_from_outputs(nb, memory_mb: int, timeout: float) -> list[str]:
     return notes
 
 
-def run_worker(root: Path, assignment: str, student: str, work: Path, snapshot: Path, sandbox, *,
-               time_limit: float, memory_mb: int) -> tuple[str, Path | None]:
-    """Autograde one student in a private course copy; (failure reason or '', executed notebook)."""
-    scratch = work / "workers" / student
+def run_worker(root: Path, assignment: str, students: list[str], name: str, work: Path, snapshot: Path, sandbox,
+               *, time_limit: float, memory_mb: int) -> tuple[str, dict[str, Path]]:
+    """Autograde ``students`` in a private course copy ``work/workers/<name>``.
+
+    Returns (failure reason or '', {student: executed notebook}) for those it graded.
+    With one student the worker runs nbgrader for that student alone, so its log's
+    reason is that student's.
+    """
+    scratch = work / "workers" / name
     shutil.rmtree(scratch, ignore_errors=True)
-    private = _private_course(root, scratch, assignment, student, snapshot)
+    private = _private_course(root, scratch, assignment, students, snapshot)
     cmd = [*sandbox.prefix, sys.executable, "-m", "socketlab.grading.isolate", "worker",
-           "--assignment", assignment, "--student", student, "--scratch", str(scratch),
-           "--memory-mb", str(memory_mb), *(["--net"] if sandbox.network else [])]
+           "--assignment", assignment, "--scratch", str(scratch), "--memory-mb", str(memory_mb),
+           *(["--student", students[0]] if len(students) == 1 else []), *(["--net"] if sandbox.network else [])]
     log_path = scratch / "autograde.log"
+    outputs = {s: private / "autograded" / s / assignment / f"{assignment}.ipynb" for s in students}
+    # nbgrader grades one student after another and copies each notebook to autograded/ when it
+    # starts on it: a new file means the previous student is finished and the next has begun.
+    started = lambda: {s: path for s, path in outputs.items() if path.is_file()}  # noqa: E731
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, cwd=private, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
-        try:
-            proc.wait(timeout=time_limit)
-        except subprocess.TimeoutExpired:
-            kill_tree(proc)
-            return (f"still running after the {time_limit:g} s limit per submission, killed (code that survives "
-                    "nbgrader's interrupt, e.g. a loop that catches KeyboardInterrupt and keeps printing)"), None
-    executed = private / "autograded" / student / assignment / f"{assignment}.ipynb"
-    if proc.returncode == 0 and executed.is_file():
+        count, since = 0, time.monotonic()
+        while proc.poll() is None:
+            time.sleep(0.2)
+            if len(started()) > count:
+                count, since = len(started()), time.monotonic()
+            elif time.monotonic() - since > time_limit:  # the limit is per submission
+                kill_tree(proc)
+                finished = dict(started())
+                if finished:  # the newest is the one that was still running
+                    del finished[max(finished, key=lambda s: finished[s].stat().st_ctime_ns)]
+                return (f"still running after the {time_limit:g} s limit per submission, killed (code that "
+                        "survives nbgrader's interrupt, e.g. a loop that catches KeyboardInterrupt and keeps "
+                        "printing)"), finished
+    executed = started()
+    if proc.returncode == 0 and len(executed) == len(students):
         return "", executed
-    return _failure_reason(log_path.read_text(errors="replace"), memory_mb), None
+    return _failure_reason(log_path.read_text(errors="replace"), memory_mb), executed
+
+
+def chunks(items: list[str], count: int) -> list[list[str]]:
+    """``items`` dealt round-robin into at most ``count`` non-empty chunks."""
+    return [items[i::count] for i in range(min(count, len(items)))]
 
 
 # ---------------------------------------------------------------- step 3: serial merge
@@ -278,7 +306,9 @@ def merge(root: Path, assignment: str, staging: Path, students: list[str]) -> di
     api = NbGraderAPI(config=config)
     errors = {}
     for student in students:
-        result = api.autograde(assignment, student, force=True, create=True)
+        with warnings.catch_warnings():  # SQLAlchemy's notes on nbgrader's own session use: noise here
+            warnings.filterwarnings("ignore", module="nbgrader.api")
+            result = api.autograde(assignment, student, force=True, create=True)
         if not result["success"]:
             errors[student] = (result.get("error") or result.get("log") or "").strip().splitlines()[-1:] or ["?"]
             errors[student] = errors[student][0][:200]
@@ -350,29 +380,43 @@ def _grade(root: Path, assignment: str, started: float, *, students, jobs, time_
         runnable = [s for s, o in outcomes.items() if o.status == "graded"]
         landlock_warned = []
 
-        def one(student: str) -> None:
+        def run(students: list[str], name: str) -> list[str]:
+            """Grade ``students`` in one worker; return those it could not grade (alone: mark them failed)."""
             begin = time.monotonic()
-            reason, executed = run_worker(root, assignment, student, work, snapshot, sandbox,
+            reason, executed = run_worker(root, assignment, students, name, work, snapshot, sandbox,
                                           time_limit=time_limit, memory_mb=memory_mb)
-            outcome = outcomes[student]
-            outcome.seconds = round(time.monotonic() - begin, 1)
-            notes = work / "workers" / student / "sandbox.json"
+            seconds = round((time.monotonic() - begin) / len(students), 1)
+            notes = work / "workers" / name / "sandbox.json"
             if notes.is_file() and not landlock_warned:
                 landlock = json.loads(notes.read_text()).get("landlock", "ok")
                 if landlock != "ok":
                     landlock_warned.append(landlock)
                     log(f"warning: {landlock}")
-            if executed:
-                nb = nbformat.read(executed, as_version=4)
+            for student, path in list(executed.items()):
+                try:
+                    nb = nbformat.read(path, as_version=4)
+                except Exception:  # half-written when its chunk was killed: grade it again
+                    del executed[student]
+                    continue
+                outcome = outcomes[student]
+                outcome.seconds = seconds
                 outcome.notes += _notes_from_outputs(nb, memory_mb, timeout)
                 _stage(staging, root, assignment, student, nb)
-            else:
-                outcome.status, outcome.reason = "failed", reason
-            log(f"  {student}: {outcome.status} in {outcome.seconds:g} s"
-                + (f" -- {outcome.reason}" if outcome.reason else ""))
+                log(f"  {student}: graded")
+            left = [s for s in students if s not in executed]
+            if len(students) == 1 and left:
+                outcome = outcomes[left[0]]
+                outcome.status, outcome.reason, outcome.seconds = "failed", reason, seconds
+                log(f"  {left[0]}: failed in {seconds:g} s -- {reason}")
+                return []
+            return left
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(one, runnable))
+            batches = chunks(runnable, jobs)
+            left = [s for lost in pool.map(run, batches, [f"chunk{i}" for i in range(len(batches))]) for s in lost]
+            if left:
+                log(f"grading {len(left)} submission(s) again one by one: {', '.join(left)}")
+                list(pool.map(run, [[s] for s in left], left))
 
         for student, outcome in outcomes.items():
             if outcome.status == "graded":

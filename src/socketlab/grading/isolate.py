@@ -196,12 +196,13 @@ def _kernel_spec(scratch: Path, memory_mb: int, file_mb: int) -> Path:
 
 
 def worker(argv: list[str]) -> None:
-    """Autograde one student in the current folder (a private course copy), fenced in."""
+    """Autograde the current folder's submissions (a private course copy), fenced in: one
+    student's with --student, else every one there."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="socketlab.grading.isolate worker")
     parser.add_argument("--assignment", required=True)
-    parser.add_argument("--student", required=True)
+    parser.add_argument("--student", help="grade only this student (default: all in this course copy)")
     parser.add_argument("--scratch", required=True, type=Path)
     parser.add_argument("--memory-mb", type=int, default=1024)
     parser.add_argument("--file-mb", type=int, default=64)
@@ -230,8 +231,8 @@ def worker(argv: list[str]) -> None:
     _limit(resource.RLIMIT_CORE, 0)
     notes["landlock"] = landlock_writes_only([scratch, Path("/dev/shm"), Path("/dev/null")]) or "ok"
     (scratch / "sandbox.json").write_text(json.dumps(notes))
-    cmd = [sys.executable, "-m", "nbgrader", "autograde", options.assignment, f"--student={options.student}",
-           "--force"]
+    cmd = [sys.executable, "-m", "nbgrader", "autograde", options.assignment, "--force",
+           *([f"--student={options.student}"] if options.student else [])]
     sys.stdout.flush()
     os.execve(sys.executable, cmd, env)
 
