@@ -15,9 +15,14 @@ def _per_notebook(reports, marker: str) -> dict[str, float]:
     """Seconds spent per notebook, from reports whose node id contains ``marker``."""
     totals: dict[str, float] = {}
     for report in reports:
-        if marker in report.nodeid:
-            key = report.nodeid.split("::")[0 if marker == ".ipynb" else 1]
-            totals[key] = totals.get(key, 0.0) + report.duration
+        parts = report.nodeid.split("::")
+        if marker == ".ipynb" and parts[0].endswith(".ipynb"):
+            key = parts[0]
+        elif marker != ".ipynb" and marker in report.nodeid:
+            key = parts[1]
+        else:
+            continue
+        totals[key] = totals.get(key, 0.0) + report.duration
     return totals
 
 
