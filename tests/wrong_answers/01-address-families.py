@@ -1,4 +1,23 @@
-"""Typical wrong answers to 01-address-families, and the test cells each must fail."""
+"""Typical wrong answers to 01-address-families, and the test cells each must fail.
+
+Small edits are mutations of the solution: (old, new) text replacements in its answer cell.
+"""
+
+# ex3's check before bind: what to do with whatever is already at the path
+_STALE_FILE_CHECK = '''\
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        pass
+    else:
+        if not stat.S_ISSOCK(mode):
+            raise FileExistsError(errno.EEXIST, "exists and is not a socket", path)
+        os.unlink(path)
+'''
+_NOT_A_SOCKET_CHECK = '''\
+        if not stat.S_ISSOCK(mode):
+            raise FileExistsError(errno.EEXIST, "exists and is not a socket", path)
+'''
 
 _ROUND_TRIP_BODY = '''
     try:
@@ -71,62 +90,35 @@ def address_family(text):
         "name": "no type hint: one endpoint per socket type",
         "cell": "ex2-solution",
         "fails": ["ex2-test-numeric", "ex2-test-dual-stack-name"],
-        "source": '''
-def stream_endpoints(host, port):
-    endpoints = []
-    for family, _, _, _, sockaddr in socket.getaddrinfo(host, port):
-        if family == socket.AF_INET6:
-            endpoints.append(f"[{sockaddr[0]}]:{sockaddr[1]}")
-        else:
-            endpoints.append(f"{sockaddr[0]}:{sockaddr[1]}")
-    return endpoints
-''',
+        "mutate": [("getaddrinfo(host, port, type=socket.SOCK_STREAM)", "getaddrinfo(host, port)"),
+                   ("        if text not in endpoints:\n            endpoints.append(text)",
+                    "        endpoints.append(text)")],
     },
     {
         "name": "IPv6 endpoints without brackets",
         "cell": "ex2-solution",
         "fails": ["ex2-test-numeric", "ex2-test-dual-stack-name"],
-        "source": '''
-def stream_endpoints(host, port):
-    endpoints = []
-    for *_, sockaddr in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
-        text = f"{sockaddr[0]}:{sockaddr[1]}"
-        if text not in endpoints:
-            endpoints.append(text)
-    return endpoints
-''',
+        "mutate": [('text = f"[{address}]:{number}" if family == socket.AF_INET6 else f"{address}:{number}"',
+                    'text = f"{address}:{number}"')],
     },
     {
         "name": "IPv4 only",
         "cell": "ex2-solution",
         "fails": ["ex2-test-numeric", "ex2-test-dual-stack-name"],
-        "source": '''
-def stream_endpoints(host, port):
-    endpoints = []
-    for *_, sockaddr in socket.getaddrinfo(host, port, socket.AF_INET, socket.SOCK_STREAM):
-        text = f"{sockaddr[0]}:{sockaddr[1]}"
-        if text not in endpoints:
-            endpoints.append(text)
-    return endpoints
-''',
+        "mutate": [("getaddrinfo(host, port, type=socket.SOCK_STREAM)",
+                    "getaddrinfo(host, port, socket.AF_INET, socket.SOCK_STREAM)")],
     },
     {
         "name": "an unknown name gives an empty list",
         "cell": "ex2-solution",
         "fails": ["ex2-test-unresolvable"],
-        "source": '''
-def stream_endpoints(host, port):
-    try:
-        results = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        return []
-    endpoints = []
-    for family, _, _, _, sockaddr in results:
-        text = f"[{sockaddr[0]}]:{sockaddr[1]}" if family == socket.AF_INET6 else f"{sockaddr[0]}:{sockaddr[1]}"
-        if text not in endpoints:
-            endpoints.append(text)
-    return endpoints
-''',
+        "mutate": [("    endpoints = []\n",
+                    "    try:\n"
+                    "        results = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)\n"
+                    "    except socket.gaierror:\n"
+                    "        return []\n"
+                    "    endpoints = []\n"),
+                   ("in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):", "in results:")],
     },
     {
         "name": "socket file removed only on success (no finally)",
@@ -138,102 +130,21 @@ def stream_endpoints(host, port):
         "name": "stale socket file not removed before bind",
         "cell": "ex3-solution",
         "fails": ["ex3-test-stale-file"],
-        "source": '''
-def unix_round_trip(path, data, timeout=2.0):
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
-            server.settimeout(timeout)
-            server.bind(path)
-            server.listen(1)
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-                client.settimeout(timeout)
-                client.connect(path)
-                conn, _ = server.accept()
-                with conn:
-                    client.sendall(data)
-                    client.shutdown(socket.SHUT_WR)
-                    received = b""
-                    while chunk := conn.recv(4096):
-                        received += chunk
-                    conn.sendall(received.upper())
-                reply = b""
-                while chunk := client.recv(4096):
-                    reply += chunk
-                return reply
-    finally:
-        if os.path.exists(path) and stat.S_ISSOCK(os.stat(path).st_mode):
-            os.unlink(path)
-''',
+        "mutate": [(_STALE_FILE_CHECK, "")],
     },
     {
         "name": "deletes whatever is at the path, regular files too",
         "cell": "ex3-solution",
         "fails": ["ex3-test-not-a-socket"],
-        "source": '''
-def unix_round_trip(path, data, timeout=2.0):
-    if os.path.exists(path):
-        os.remove(path)
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
-            server.settimeout(timeout)
-            server.bind(path)
-            server.listen(1)
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-                client.settimeout(timeout)
-                client.connect(path)
-                conn, _ = server.accept()
-                with conn:
-                    client.sendall(data)
-                    client.shutdown(socket.SHUT_WR)
-                    received = b""
-                    while chunk := conn.recv(4096):
-                        received += chunk
-                    conn.sendall(received.upper())
-                reply = b""
-                while chunk := client.recv(4096):
-                    reply += chunk
-                return reply
-    finally:
-        if os.path.exists(path):
-            os.remove(path)
-''',
+        "mutate": [(_NOT_A_SOCKET_CHECK, ""),
+                   ("if stat.S_ISSOCK(os.lstat(path).st_mode):", "if os.path.exists(path):")],
     },
     {
         "name": "OSError swallowed: returns b'' instead of raising",
         "cell": "ex3-solution",
         "fails": ["ex3-test-not-a-socket", "ex3-test-too-long"],
-        "source": '''
-def unix_round_trip(path, data, timeout=2.0):
-    try:
-        if os.path.exists(path):
-            if not stat.S_ISSOCK(os.stat(path).st_mode):
-                raise FileExistsError(path)
-            os.unlink(path)
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
-            server.settimeout(timeout)
-            server.bind(path)
-            server.listen(1)
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-                client.settimeout(timeout)
-                client.connect(path)
-                conn, _ = server.accept()
-                with conn:
-                    client.sendall(data)
-                    client.shutdown(socket.SHUT_WR)
-                    received = b""
-                    while chunk := conn.recv(4096):
-                        received += chunk
-                    conn.sendall(received.upper())
-                reply = b""
-                while chunk := client.recv(4096):
-                    reply += chunk
-                return reply
-    except OSError:
-        return b""
-    finally:
-        if os.path.exists(path) and stat.S_ISSOCK(os.stat(path).st_mode):
-            os.unlink(path)
-''',
+        "mutate": [('raise FileExistsError(errno.EEXIST, "exists and is not a socket", path)', 'return b""'),
+                   ("    finally:\n", "    except OSError:\n        return b\"\"\n    finally:\n")],
     },
     {
         "name": "a try-out at the top of the answer cell waits in accept() forever",

@@ -1,28 +1,23 @@
-"""Typical wrong answers to 02-socket-types, and the test cells each must fail."""
+"""Typical wrong answers to 02-socket-types, and the test cells each must fail.
+
+Small edits are mutations of the solution: (old, new) text replacements in its answer cell.
+"""
 
 WRONG_ANSWERS = [
     {
         "name": "protocol printed as the raw number from sock.proto",
         "cell": "ex1-solution",
         "fails": ["ex1-test-explicit", "ex1-test-default-protocol"],
-        "source": '''
-def describe(sock):
-    return f"{sock.family.name}/{sock.type.name}/{sock.proto}"
-''',
+        "mutate": [('return f"{family}/{kind}/{names.get(proto, str(proto))}"', 'return f"{family}/{kind}/{sock.proto}"')],
     },
     {
         "name": "protocol 0 taken to mean TCP or UDP in every family",
         "cell": "ex1-solution",
         "fails": ["ex1-test-unix"],
-        "source": '''
-def describe(sock):
-    names = {socket.IPPROTO_TCP: "IPPROTO_TCP", socket.IPPROTO_UDP: "IPPROTO_UDP",
-             socket.IPPROTO_ICMP: "IPPROTO_ICMP", socket.IPPROTO_ICMPV6: "IPPROTO_ICMPV6"}
-    proto = sock.proto
-    if proto == 0:
-        proto = socket.IPPROTO_TCP if sock.type == socket.SOCK_STREAM else socket.IPPROTO_UDP
-    return f"{sock.family.name}/{sock.type.name}/{names.get(proto, str(proto))}"
-''',
+        "mutate": [("    if proto == 0 and hasattr(socket, \"SO_PROTOCOL\"):\n"
+                    "        proto = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL)\n"
+                    "    elif proto == 0 and sock.family in (socket.AF_INET, socket.AF_INET6):\n",
+                    "    if proto == 0:\n")],
     },
     {
         "name": "no sockets: the answer is guessed from the type",
@@ -39,44 +34,13 @@ def chunks_received(sock_type, messages, bufsize=65536):
         "name": "bufsize ignored",
         "cell": "ex2-solution",
         "fails": ["ex2-test-small-buffer"],
-        "source": '''
-def chunks_received(sock_type, messages, bufsize=65536):
-    sender, receiver = socket.socketpair(socket.AF_UNIX, sock_type)
-    with sender, receiver:
-        for message in messages:
-            sender.sendall(message)
-        receiver.setblocking(False)
-        chunks = []
-        while True:
-            try:
-                chunk = receiver.recv(65536)
-            except BlockingIOError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return chunks
-''',
+        "mutate": [("receiver.recv(bufsize)", "receiver.recv(65536)")],
     },
     {
         "name": "reads until end of file, which a datagram socket never sees",
         "cell": "ex2-solution",
         "fails": ["ex2-test-messages", "ex2-test-small-buffer"],
-        "source": '''
-def chunks_received(sock_type, messages, bufsize=65536):
-    sender, receiver = socket.socketpair(socket.AF_UNIX, sock_type)
-    with receiver:
-        with sender:
-            for message in messages:
-                sender.sendall(message)
-        chunks = []
-        while True:
-            chunk = receiver.recv(bufsize)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return chunks
-''',
+        "mutate": [("        receiver.setblocking(False)\n", "        sender.close()\n")],
     },
     {
         "name": "a try-out at the top of the answer cell waits in recv() forever",
@@ -110,28 +74,14 @@ def chunks_received(sock_type, messages, bufsize=65536):
         "name": "returns the message instead of the errno name",
         "cell": "ex3-solution",
         "fails": ["ex3-test-examples", "ex3-test-more-errors"],
-        "source": '''
-def errno_name(action):
-    try:
-        action()
-    except OSError as exc:
-        if exc.errno is None:
-            raise
-        return exc.strerror
-    return None
-''',
+        "mutate": [("return errno.errorcode[exc.errno]", "return exc.strerror")],
     },
     {
         "name": "catches every exception",
         "cell": "ex3-solution",
         "fails": ["ex3-test-other-errors"],
-        "source": '''
-def errno_name(action):
-    try:
-        action()
-    except Exception as exc:
-        return errno.errorcode.get(getattr(exc, "errno", None))
-    return None
-''',
+        "mutate": [("    except OSError as exc:\n        if exc.errno is None:\n            raise\n",
+                    "    except Exception as exc:\n"),
+                   ("errno.errorcode[exc.errno]", "errno.errorcode.get(getattr(exc, \"errno\", None))")],
     },
 ]

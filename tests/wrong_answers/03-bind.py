@@ -1,106 +1,52 @@
-"""Typical wrong answers for 03-bind, and the test cells each must lose (tests/test_autograde.py)."""
+"""Typical wrong answers for 03-bind, and the test cells each must lose (tests/test_autograde.py).
+
+Small edits are mutations of the solution: (old, new) text replacements in its answer cell.
+"""
 
 WRONG_ANSWERS = [
     {
         "name": "binds every interface instead of loopback",
         "cell": "ex1-solution",
         "fails": ["ex1-test-basic", "ex1-test-ipv6"],
-        "source": '''
-def bind_loopback(family=socket.AF_INET, type=socket.SOCK_STREAM):
-    sock = socket.socket(family, type)
-    sock.bind(("", 0))
-    return sock
-''',
+        "mutate": [("sock.bind((host, 0))", "sock.bind((\"\", 0))")],
     },
     {
         "name": "a fixed port instead of port 0",
         "cell": "ex1-solution",
         "fails": ["ex1-test-several"],
-        "source": '''
-def bind_loopback(family=socket.AF_INET, type=socket.SOCK_STREAM):
-    host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
-    sock = socket.socket(family, type)
-    try:
-        sock.bind((host, 61234))
-    except OSError:
-        sock.close()
-        raise
-    return sock
-''',
+        "mutate": [("sock.bind((host, 0))", "sock.bind((host, 61234))")],
     },
     {
         "name": "always IPv4 loopback, whatever the family",
         "cell": "ex1-solution",
         "fails": ["ex1-test-ipv6"],
-        "source": '''
-def bind_loopback(family=socket.AF_INET, type=socket.SOCK_STREAM):
-    sock = socket.socket(socket.AF_INET, type)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-''',
+        "mutate": [('host = "::1" if family == socket.AF_INET6 else "127.0.0.1"', 'host = "127.0.0.1"'),
+                   ("socket.socket(family, type)", "socket.socket(socket.AF_INET, type)")],
     },
     {
         "name": "ignores the type argument",
         "cell": "ex1-solution",
         "fails": ["ex1-test-udp"],
-        "source": '''
-def bind_loopback(family=socket.AF_INET, type=socket.SOCK_STREAM):
-    host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.bind((host, 0))
-    return sock
-''',
+        "mutate": [("socket.socket(family, type)", "socket.socket(family, socket.SOCK_STREAM)")],
     },
     {
         "name": "thinks TCP and UDP share port numbers",
         "cell": "ex2-solution",
         "fails": ["ex2-test-same-port"],
-        "source": '''
-PREDICTIONS = {
-    "same_tcp": "EADDRINUSE",
-    "udp_same_port": "EADDRINUSE",
-    "every_interface_same_port": "EADDRINUSE",
-    "reuseaddr_vs_listener": "EADDRINUSE",
-    "not_my_address": "EADDRNOTAVAIL",
-    "bind_twice": "EINVAL",
-    "after_time_wait": "EADDRINUSE",
-    "after_time_wait_both_reuseaddr": None,
-}
-''',
+        "mutate": [('"udp_same_port": None,', '"udp_same_port": "EADDRINUSE",')],
     },
     {
         "name": "thinks a closed server frees its port at once",
         "cell": "ex2-solution",
         "fails": ["ex2-test-time-wait"],
-        "source": '''
-PREDICTIONS = {
-    "same_tcp": "EADDRINUSE",
-    "udp_same_port": None,
-    "every_interface_same_port": "EADDRINUSE",
-    "reuseaddr_vs_listener": "EADDRINUSE",
-    "not_my_address": "EADDRNOTAVAIL",
-    "bind_twice": "EINVAL",
-    "after_time_wait": None,
-    "after_time_wait_both_reuseaddr": None,
-}
-''',
+        "mutate": [('"after_time_wait": "EADDRINUSE",', '"after_time_wait": None,')],
     },
     {
         "name": "errno numbers instead of names, and a rebind that works",
         "cell": "ex2-solution",
         "fails": ["ex2-test-same-tcp", "ex2-test-same-port", "ex2-test-addresses", "ex2-test-time-wait"],
-        "source": '''
-PREDICTIONS = {
-    "same_tcp": 98,
-    "udp_same_port": None,
-    "every_interface_same_port": 98,
-    "reuseaddr_vs_listener": 98,
-    "not_my_address": 99,
-    "bind_twice": None,
-    "after_time_wait": 98,
-    "after_time_wait_both_reuseaddr": None,
-}
-''',
+        "mutate": [('"EADDRINUSE"', "98"), ('"EADDRNOTAVAIL"', "99"),
+                   ('"bind_twice": "EINVAL",', '"bind_twice": None,')],
     },
     {
         "name": "no retry: a single bind",
@@ -116,34 +62,15 @@ def bind_with_retry(sock, address, attempts=5, delay=0.1):
         "name": "retries every OSError, not only EADDRINUSE",
         "cell": "ex3-solution",
         "fails": ["ex3-test-other-errors"],
-        "source": '''
-def bind_with_retry(sock, address, attempts=5, delay=0.1):
-    for attempt in range(attempts):
-        try:
-            sock.bind(address)
-            return sock.getsockname()
-        except OSError as exc:
-            last = exc
-            time.sleep(delay)
-    raise OSError(errno.EADDRINUSE, f"port {address[1]} still in use after {attempts} attempts")
-''',
+        "mutate": [("            if exc.errno != errno.EADDRINUSE:\n                raise\n", "")],
     },
     {
         "name": "gives up silently when the port stays busy",
         "cell": "ex3-solution",
         "fails": ["ex3-test-stays-busy"],
-        "source": '''
-def bind_with_retry(sock, address, attempts=5, delay=0.1):
-    for attempt in range(attempts):
-        try:
-            sock.bind(address)
-            return sock.getsockname()
-        except OSError as exc:
-            if exc.errno != errno.EADDRINUSE:
-                raise
-            time.sleep(delay)
-    return None
-''',
+        "mutate": [("    raise OSError(errno.EADDRINUSE,\n"
+                    "                  f\"port {address[1]} on {address[0]} still in use after {attempts} attempts\")",
+                    "    return None")],
     },
     {
         "name": "waits forever for a port that never frees (cell blocks at top level)",
