@@ -1,138 +1,58 @@
-"""Typical wrong answers for 04-listen-backlog, and the test cells each must lose (tests/test_autograde.py)."""
+"""Typical wrong answers for 04-listen-backlog, and the test cells each must lose (tests/test_autograde.py).
+
+Most are mutations of the solution: (old, new) text replacements in its answer cell.
+"""
 
 WRONG_ANSWERS = [
     {
         "name": "expects a full queue to refuse: catches only ConnectionRefusedError",
         "cell": "ex1-solution",
         "fails": ["ex1-test-full-queue", "ex1-test-timeout"],
-        "source": '''
-def connect_outcome(address, timeout=0.2):
-    with socket.socket() as client:
-        client.settimeout(timeout)
-        try:
-            client.connect(address)
-        except ConnectionRefusedError:
-            return "refused"
-        return "connected"
-''',
+        "mutate": [
+            ('        except TimeoutError:             # socket.timeout is the same class since Python 3.10\n'
+             '            return "timed out"\n', ""),
+        ],
     },
     {
         "name": "no timeout on connect",
         "cell": "ex1-solution",
         "fails": ["ex1-test-full-queue", "ex1-test-timeout"],
-        "source": '''
-def connect_outcome(address, timeout=0.2):
-    with socket.socket() as client:
-        try:
-            client.connect(address)
-        except ConnectionRefusedError:
-            return "refused"
-        except TimeoutError:
-            return "timed out"
-        return "connected"
-''',
+        "mutate": [("        client.settimeout(timeout)\n", "")],
     },
     {
         "name": "calls every error 'refused'",
         "cell": "ex1-solution",
         "fails": ["ex1-test-full-queue", "ex1-test-timeout"],
-        "source": '''
-def connect_outcome(address, timeout=0.2):
-    with socket.socket() as client:
-        client.settimeout(timeout)
-        try:
-            client.connect(address)
-        except OSError:
-            return "refused"
-        return "connected"
-''',
+        "mutate": [("except ConnectionRefusedError:", "except OSError:")],
     },
     {
         "name": "ignores the timeout argument",
         "cell": "ex1-solution",
         "fails": ["ex1-test-timeout"],
-        "source": '''
-def connect_outcome(address, timeout=0.2):
-    try:
-        with socket.create_connection(address, timeout=0.2):
-            return "connected"
-    except ConnectionRefusedError:
-        return "refused"
-    except TimeoutError:
-        return "timed out"
-''',
+        "mutate": [("client.settimeout(timeout)", "client.settimeout(0.2)")],
     },
     {
         "name": "accepts the connections it counts",
         "cell": "ex2-solution",
         "fails": ["ex2-test-basic", "ex2-test-small", "ex2-test-timeout"],
-        "source": '''
-def count_completed(backlog, attempts, timeout=0.2):
-    completed = 0
-    with socket.socket() as listener:
-        listener.settimeout(timeout)
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(backlog)
-        for _ in range(attempts):
-            with socket.socket() as client:
-                client.settimeout(timeout)
-                try:
-                    client.connect(listener.getsockname())
-                    conn, _ = listener.accept()
-                    conn.close()
-                    completed += 1
-                except TimeoutError:
-                    pass
-    return completed
-''',
+        "mutate": [
+            ("                completed += 1",
+             "                conn, _ = listener.accept()\n"
+             "                conn.close()\n"
+             "                completed += 1"),
+        ],
     },
     {
         "name": "ignores the timeout argument (1 s per attempt)",
         "cell": "ex2-solution",
         "fails": ["ex2-test-timeout"],
-        "source": '''
-def count_completed(backlog, attempts, timeout=0.2):
-    completed = 0
-    clients = []
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(backlog)
-        try:
-            for _ in range(attempts):
-                client = socket.socket()
-                clients.append(client)
-                client.settimeout(1.0)
-                try:
-                    client.connect(listener.getsockname())
-                    completed += 1
-                except TimeoutError:
-                    pass
-        finally:
-            for client in clients:
-                client.close()
-    return completed
-''',
+        "mutate": [("client.settimeout(timeout)", "client.settimeout(1.0)")],
     },
     {
         "name": "leaves the client sockets open",
         "cell": "ex2-solution",
         "fails": ["ex2-test-basic", "ex2-test-small", "ex2-test-timeout"],
-        "source": '''
-def count_completed(backlog, attempts, timeout=0.2):
-    completed = 0
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(backlog)
-        for _ in range(attempts):
-            client = socket.socket()
-            client.settimeout(timeout)
-            try:
-                client.connect(listener.getsockname())
-                completed += 1
-            except TimeoutError:
-                pass
-    return completed
-''',
+        "mutate": [("client = clients.enter_context(socket.socket())", "client = socket.socket()")],
     },
     {
         "name": "counts every ESTABLISHED socket on the port, accepted or not",
@@ -163,17 +83,10 @@ def accept_queue_length(listener):
         "name": "looks only in /proc/net/tcp (no IPv6)",
         "cell": "ex3-solution",
         "fails": ["ex3-test-ipv6"],
-        "source": '''
-def accept_queue_length(listener):
-    port = listener.getsockname()[1]
-    with open("/proc/net/tcp") as f:
-        next(f)
-        for line in f:
-            fields = line.split()
-            if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:
-                return int(fields[4].split(":")[1], 16)
-    return 0
-''',
+        "mutate": [
+            ('table = "/proc/net/tcp6" if listener.family == socket.AF_INET6 else "/proc/net/tcp"',
+             'table = "/proc/net/tcp"'),
+        ],
     },
     {
         "name": "waits in accept() with no timeout at top level",

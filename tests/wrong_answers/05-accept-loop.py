@@ -1,79 +1,44 @@
-"""Typical wrong answers for 05-accept-loop, and the test cells each must fail (docs/authoring.md)."""
+"""Typical wrong answers for 05-accept-loop, and the test cells each must fail (docs/authoring.md).
+
+Most are mutations of the solution: (old, new) text replacements in its answer cell.
+"""
 
 WRONG_ANSWERS = [
     {
         "name": "one recv instead of a loop",
         "cell": "ex1-solution",
         "fails": ["ex1-test-pieces", "ex1-test-large"],
-        "source": '''
-def handle_client(conn):
-    data = conn.recv(1024)
-    conn.sendall(data.upper())
-''',
+        "mutate": [("    while True:", "    for _ in range(1):")],
     },
     {
         "name": "never stops at b''",
         "cell": "ex1-solution",
         "fails": ["ex1-test-basic", "ex1-test-pieces", "ex1-test-empty", "ex1-test-large"],
-        "source": '''
-def handle_client(conn):
-    while True:
-        data = conn.recv(1024)
-        conn.sendall(data.upper())
-''',
+        "mutate": [("        if not data:\n            return\n", "")],
     },
     {
         "name": "off by one: serves n + 1 clients",
         "cell": "ex2-solution",
         "fails": ["ex2-test-basic", "ex2-test-count", "ex2-test-vanished"],
-        "source": '''
-def serve_clients(listener, n, handler, timeout=2.0):
-    listener.settimeout(timeout)
-    served = []
-    for _ in range(n + 1):
-        conn, addr = listener.accept()
-        with conn:
-            try:
-                handler(conn)
-            except OSError:
-                pass
-        served.append(addr)
-    return served
-''',
+        "mutate": [("range(n)", "range(n + 1)")],
     },
     {
         "name": "accept without a timeout",
         "cell": "ex2-solution",
         "fails": ["ex2-test-timeout"],
-        "source": '''
-def serve_clients(listener, n, handler, timeout=2.0):
-    served = []
-    for _ in range(n):
-        conn, addr = listener.accept()
-        with conn:
-            try:
-                handler(conn)
-            except OSError:
-                pass
-        served.append(addr)
-    return served
-''',
+        "mutate": [("    listener.settimeout(timeout)\n", "")],
     },
     {
         "name": "a vanished client stops the loop",
         "cell": "ex2-solution",
         "fails": ["ex2-test-vanished"],
-        "source": '''
-def serve_clients(listener, n, handler, timeout=2.0):
-    listener.settimeout(timeout)
-    served = []
-    for _ in range(n):
-        conn, addr = listener.accept()
-        with conn:
-            handler(conn)
-        served.append(addr)
-    return served
-''',
+        "mutate": [
+            ("            try:\n"
+             "                handler(conn)\n"
+             "            except OSError:\n"
+             "                pass            # the client went away; serve the next one\n",
+             "            handler(conn)\n"),
+        ],
     },
     {
         "name": "never closes the client sockets",
@@ -116,44 +81,19 @@ def serve_concurrently(listener, n, handler, timeout=2.0):
         "name": "threads not joined",
         "cell": "ex3-solution",
         "fails": ["ex3-test-joins"],
-        "source": '''
-def serve_concurrently(listener, n, handler, timeout=2.0):
-    def serve(conn):
-        with conn:
-            try:
-                handler(conn)
-            except OSError:
-                pass
-    listener.settimeout(timeout)
-    served = []
-    for _ in range(n):
-        conn, addr = listener.accept()
-        served.append(addr)
-        threading.Thread(target=serve, args=(conn,)).start()
-    return served
-''',
+        "mutate": [("            worker.join()", "            pass")],
     },
     {
         "name": "errors escape the client threads",
         "cell": "ex3-solution",
         "fails": ["ex3-test-vanished"],
-        "source": '''
-def serve_concurrently(listener, n, handler, timeout=2.0):
-    def serve(conn):
-        with conn:
-            handler(conn)
-    listener.settimeout(timeout)
-    served, workers = [], []
-    for _ in range(n):
-        conn, addr = listener.accept()
-        served.append(addr)
-        worker = threading.Thread(target=serve, args=(conn,))
-        worker.start()
-        workers.append(worker)
-    for worker in workers:
-        worker.join()
-    return served
-''',
+        "mutate": [
+            ("            try:\n"
+             "                handler(conn)\n"
+             "            except OSError:\n"
+             "                pass\n",
+             "            handler(conn)\n"),
+        ],
     },
     {
         "name": "answer cell blocks in accept() with no timeout",
