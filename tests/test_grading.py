@@ -55,7 +55,8 @@ BEHAVIOUR = {
                        "    except KeyboardInterrupt:\n        pass"),
     "quit": answer("import os\nos._exit(3)"),
     "chatty": answer("while True:\n    print('spam ' * 40)"),
-    "hog": answer("def hog():\n    text = 'x'\n    while True:\n        text = text + text\n\nhog()"),
+    # 256 MB blocks reach the kernel's memory limit at once, however busy the machine is.
+    "hog": answer("blocks = []\nwhile True:\n    blocks.append(bytearray(256 * 2**20))"),
     "server": answer("import socket, threading\nserver = socket.create_server(('127.0.0.1', 0))\n"
                      "threading.Thread(target=lambda: [server.accept() for _ in iter(int, 1)]).start()"),
 }
