@@ -19,15 +19,7 @@ _NOT_A_SOCKET_CHECK = '''\
             raise FileExistsError(errno.EEXIST, "exists and is not a socket", path)
 '''
 
-_ROUND_TRIP_BODY = '''
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        pass
-    else:
-        if not stat.S_ISSOCK(mode):
-            raise FileExistsError(errno.EEXIST, "exists and is not a socket", path)
-        os.unlink(path)
+_ROUND_TRIP_BODY = "\n" + _STALE_FILE_CHECK + '''\
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
         server.settimeout(timeout)
         server.bind(path)
