@@ -55,8 +55,10 @@ BEHAVIOUR = {
                        "    except KeyboardInterrupt:\n        pass"),
     "quit": answer("import os\nos._exit(3)"),
     "chatty": answer("while True:\n    print('spam ' * 40)"),
-    # 256 MB blocks reach the kernel's memory limit at once, however busy the machine is.
-    "hog": answer("blocks = []\nwhile True:\n    blocks.append(bytearray(256 * 2**20))"),
+    # bytes(n) takes untouched zero pages (calloc), so the address-space limit is reached within
+    # milliseconds however busy the machine is; bytearray(n) writes every page and took over the
+    # 3 s cell limit on a loaded CI run.
+    "hog": answer("blocks = []\nwhile True:\n    blocks.append(bytes(256 * 2**20))"),
     "server": answer("import socket, threading\nserver = socket.create_server(('127.0.0.1', 0))\n"
                      "threading.Thread(target=lambda: [server.accept() for _ in iter(int, 1)]).start()"),
 }
