@@ -3,9 +3,8 @@
     .venv/bin/python benchmarks/grade_class.py            # 60 submissions
     .venv/bin/python benchmarks/grade_class.py -n 10 -j 2
 
-Uses solutions/00-sockets-and-ports when it exists (submissions: the solution
-notebook's answers filled into the student edition), else the sample assignment of
-socketlab.grading.sample. Both runs use fresh course copies in a temporary folder,
+Grades notebook 00-sockets-and-ports: half the submissions are the solution
+notebook's answers filled into the student edition, half are untouched. Both runs use fresh course copies in a temporary folder,
 the same submissions and the course's own nbgrader_config.py; the scores of both
 runs are compared. Prints both wall-clock times and their ratio. Not a test.
 """
@@ -24,7 +23,7 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from socketlab.grading.cli import main as socketlab_grade
-from socketlab.grading.sample import ANSWERS, SAMPLE_ID, filled, make_course, student_notebook
+from socketlab.grading.sample import filled
 from socketlab.release import run_nbgrader
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,23 +34,16 @@ def class_of(n: int, work: Path) -> tuple[Path, str, list[nbformat.NotebookNode]
     """A course folder template, the assignment id and n submissions."""
     template = work / "template"
     solution = REPO / "solutions" / COURSE_ID / f"{COURSE_ID}.ipynb"
-    if solution.is_file():
-        assignment = COURSE_ID
-        template.mkdir()
-        shutil.copy(REPO / "nbgrader_config.py", template)
-        shutil.copytree(solution.parent, template / "solutions" / COURSE_ID)
-        run_nbgrader(template, "generate_assignment", COURSE_ID, "--force", "--no-db")
-        blank = nbformat.read(template / "notebooks" / COURSE_ID / f"{COURSE_ID}.ipynb", as_version=4)
-        solved = nbformat.read(solution, as_version=4)
-        answers = {c.metadata.nbgrader["grade_id"]: c.source for c in solved.cells
-                   if c.metadata.get("nbgrader", {}).get("solution")}
-        kinds = [answers, {}]  # full marks and an untouched notebook
-    else:
-        assignment = SAMPLE_ID
-        make_course(template)
-        blank = student_notebook(template)
-        kinds = [ANSWERS["correct"], ANSWERS["one-recv"], ANSWERS["subtracts"]]
-    return template, assignment, [filled(blank, kinds[i % len(kinds)]) for i in range(n)]
+    template.mkdir()
+    shutil.copy(REPO / "nbgrader_config.py", template)
+    shutil.copytree(solution.parent, template / "solutions" / COURSE_ID)
+    run_nbgrader(template, "generate_assignment", COURSE_ID, "--force", "--no-db")
+    blank = nbformat.read(template / "notebooks" / COURSE_ID / f"{COURSE_ID}.ipynb", as_version=4)
+    solved = nbformat.read(solution, as_version=4)
+    answers = {c.metadata.nbgrader["grade_id"]: c.source for c in solved.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    kinds = [answers, {}]  # full marks and an untouched notebook
+    return template, COURSE_ID, [filled(blank, kinds[i % len(kinds)]) for i in range(n)]
 
 
 def fresh_course(template: Path, target: Path, assignment: str, submissions) -> Path:
