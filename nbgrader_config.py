@@ -6,6 +6,9 @@ c.CourseDirectory.course_id = "socketlab"
 # Maintainers edit solutions/; `make release` generates the student edition in notebooks/.
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
+# solutions/<id>/<id>.md is the lesson's text form (socketlab.lessons): the solutions are in
+# it, so it never reaches the student edition.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md"]
 
 # Socket exercises finish in a second or two; a learner's call that blocks forever
 # (accept or recv without a timeout) should cost seconds, not nbgrader's default 30 s

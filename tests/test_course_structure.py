@@ -99,3 +99,15 @@ def test_stored_outputs_are_clean(assignment):
             assert out.output_type != "error", f"{assignment} cell {i}: stored an error ({out.ename})"
             assert not (out.output_type == "stream" and out.name == "stderr"), \
                 f"{assignment} cell {i}: wrote to stderr: {out.text[:200]!r}"
+
+
+@pytest.mark.parametrize("assignment", solution_ids())
+def test_text_and_notebook_agree(assignment):
+    from socketlab.lessons import PICTURES, differences
+
+    problems = differences(ROOT, assignment)
+    assert not problems, (f"solutions/{assignment}: the .md and the .ipynb disagree "
+                          f"(edit the .md, then `make release`):\n  " + "\n  ".join(problems))
+    pictures = [i for i, c in enumerate(load(assignment).cells) for o in c.get("outputs", [])
+                if set(PICTURES) & set(o.get("data", {}))]
+    assert not pictures, f"solutions/{assignment}: cells {pictures} store pictures: `make outputs ID={assignment}`"

@@ -3,6 +3,8 @@
     python -m socketlab.release                    # regenerate notebooks/ from solutions/
     python -m socketlab.release --execute 03-bind  # first re-run that solution notebook
 
+Each solution notebook is first rebuilt from its text form (socketlab.lessons).
+
 The course root is the folder holding ``nbgrader_config.py``; nbgrader reads it
 from there (source ``solutions``, release ``notebooks``).
 """
@@ -17,6 +19,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+from socketlab import lessons
 
 __all__ = ["course_root", "assignment_ids", "execute", "generate", "run_nbgrader"]
 
@@ -58,13 +62,13 @@ def generate(root: Path, assignment: str, release_dir: Path) -> Path:
 
 
 def execute(notebook: Path, timeout: int = 60) -> None:
-    """Run a notebook top to bottom in a fresh kernel and store its outputs in place."""
+    """Run a notebook top to bottom in a fresh kernel and store its outputs (no pictures) in place."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(notebook, as_version=4)
     NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(notebook.parent)}}).execute()
-    nbformat.write(nb, notebook)
+    nbformat.write(lessons.without_pictures(nb), notebook)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -75,6 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     root = course_root()
     ids = options.ids or assignment_ids(root)
     for assignment in ids:
+        if lessons.sync(root, assignment):
+            print(f"rebuilt solutions/{assignment} from its text")
         if options.execute:
             execute(root / "solutions" / assignment / f"{assignment}.ipynb")
             print(f"executed solutions/{assignment}")
