@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8888
 
-.PHONY: lab test release outputs clean
+.PHONY: lab test test-fast release outputs clean
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -24,9 +24,13 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_OK) --ServerApp.root_dir=$(CURDIR) \
 		--LabApp.default_url=/lab/tree/$(FIRST)
 
-## make test: set up and run every test.
+## make test: set up and run every test (all four layers, see tests/conftest.py).
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## make test-fast: only the helper package's unit tests (tests/unit), in well under a minute.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests/unit -n 2
 
 ## make release: regenerate the student edition notebooks/ from solutions/ with nbgrader.
 release: $(STAMP)

@@ -1,8 +1,18 @@
-"""Shared paths for the tests."""
+"""Shared paths, the test layers, and the closing summary.
 
+Layers, by folder (each also a marker: `pytest -m unit`):
+    tests/unit      the helper package alone; quick (`make test-fast`)
+    tests/course    the notebooks: nbval over solutions/, structure, text form, release sync
+    tests/grading   real nbgrader and socketlab-grade runs over sample classes
+    tests/e2e       real JupyterLab in Chromium, real clients (nc, socat)
+"""
+
+import re
 from pathlib import Path
 
+
 ROOT = Path(__file__).resolve().parent.parent
+LAYERS = ("unit", "course", "grading", "e2e")
 
 
 def solution_ids() -> list[str]:
@@ -11,18 +21,49 @@ def solution_ids() -> list[str]:
     return assignment_ids(ROOT)
 
 
-def _per_notebook(reports, marker: str) -> dict[str, float]:
-    """Seconds spent per notebook, from reports whose node id contains ``marker``."""
+def layer(path: Path) -> str:
+    relative = path.resolve().relative_to(ROOT).parts
+    if relative[0] == "solutions":
+        return "course"  # nbval
+    return relative[1] if relative[0] == "tests" and relative[1] in LAYERS else ""
+
+
+def pytest_configure(config):
+    for name in LAYERS:
+        config.addinivalue_line("markers", f"{name}: the tests/{name} layer (see tests/conftest.py)")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        name = layer(Path(item.fspath))
+        if name:
+            item.add_marker(name)
+
+
+# One autograde run grades an assignment's whole class, so its cases share a worker.
+AUTOGRADE_CASE = re.compile(r"(.*test_autograde\.py::test_submission\[[^/\]]+)/")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Like --dist=loadscope (a notebook's nbval cells stay in one kernel, one module's tests on
+    one worker), but each assignment's autograde cases are a scope of their own."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByAssignment(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            match = AUTOGRADE_CASE.match(nodeid)
+            return match[1] if match else super()._split_scope(nodeid)
+
+    return ByAssignment(config, log)
+
+
+def _per_notebook(reports, pattern: str) -> dict[str, float]:
+    """Seconds spent per notebook, from the reports whose node id matches ``pattern``."""
     totals: dict[str, float] = {}
     for report in reports:
-        parts = report.nodeid.split("::")
-        if marker == ".ipynb" and parts[0].endswith(".ipynb"):
-            key = parts[0]
-        elif marker != ".ipynb" and marker in report.nodeid:
-            key = parts[1]
-        else:
-            continue
-        totals[key] = totals.get(key, 0.0) + report.duration
+        match = re.search(pattern, report.nodeid)
+        if match:
+            totals[match[1]] = totals.get(match[1], 0.0) + report.duration
     return totals
 
 
@@ -30,9 +71,10 @@ def pytest_terminal_summary(terminalreporter):
     """After the run: the slowest notebooks under nbval, and autograde time per assignment."""
     reports = [r for key in ("passed", "failed", "error") for r in terminalreporter.stats.get(key, [])
                if hasattr(r, "duration")]
-    for title, marker in (("nbval: seconds per solution notebook", ".ipynb"),
-                          ("autograde: seconds per assignment (all sample submissions)", "::TestAutograde_")):
-        totals = _per_notebook(reports, marker)
+    for title, pattern in (("nbval: seconds per solution notebook", r"^(solutions/[^:]+\.ipynb)::"),
+                           ("autograde: seconds per assignment (all sample submissions)",
+                            r"test_autograde\.py::test_submission\[([^/\]]+)/")):
+        totals = _per_notebook(reports, pattern)
         if totals:
             terminalreporter.write_sep("-", title)
             for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):

@@ -1,4 +1,4 @@
-"""Typical wrong answers for 03-bind, and the test cells each must lose (tests/test_autograde.py).
+"""Typical wrong answers for 03-bind, and the test cells each must lose (tests/grading/test_autograde.py).
 
 Small edits are mutations of the solution: (old, new) text replacements in its answer cell.
 """

@@ -1,4 +1,4 @@
-"""Typical wrong answers for 04-listen-backlog, and the test cells each must lose (tests/test_autograde.py).
+"""Typical wrong answers for 04-listen-backlog, and the test cells each must lose (tests/grading/test_autograde.py).
 
 Most are mutations of the solution: (old, new) text replacements in its answer cell.
 """

@@ -1,6 +1,6 @@
 """A tiny self-contained course for trying (and testing) the grading pipeline.
 
-    from socketlab.grading.sample import make_course, SAMPLE_ID
+    from sample import make_course, SAMPLE_ID
     course = make_course(tmp_path / "course")        # nbgrader_config.py + solutions/sample-echo
     nb = student_notebook(course)                      # the student edition (a NotebookNode)
     write(filled(nb, ANSWERS["correct"]), path)        # a correct submission
@@ -24,7 +24,7 @@ from socketlab.release import run_nbgrader
 SAMPLE_ID = "sample-echo"
 CELL_TIMEOUT = 3
 
-CONFIG = f'''"""nbgrader settings of the sample course (socketlab.grading.sample)."""
+CONFIG = f'''"""nbgrader settings of the sample course (tests/grading/sample.py)."""
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "socketlab-sample"
 c.CourseDirectory.source_directory = "solutions"

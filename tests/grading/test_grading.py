@@ -24,7 +24,7 @@ from socketlab.grading import isolate
 from socketlab.grading.cli import main as cli
 from socketlab.grading.collect import match_upload, read_students
 from socketlab.grading.grade import load_status
-from socketlab.grading.sample import ANSWERS, CORRECT, SAMPLE_ID, filled, make_course, student_notebook
+from sample import ANSWERS, CORRECT, SAMPLE_ID, filled, make_course, student_notebook
 
 A = SAMPLE_ID
 FULL = {"ex1-test-small": 1.0, "ex1-test-negative": 1.0, "ex2-test-short": 1.0, "ex2-test-pieces": 1.0}

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from socketlab.release import assignment_ids, course_root, run_nbgrader
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture

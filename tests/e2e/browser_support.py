@@ -1,4 +1,4 @@
-"""What tests/test_browser.py needs: a private JupyterLab server, a headless Chromium, screenshots.
+"""What tests/e2e/test_browser.py needs: a private JupyterLab server, a headless Chromium, screenshots.
 
 The browser is Debian's ``chromium`` package driven by Playwright (Playwright's own
 browser download is not used). Everything here is bounded: every wait has a
