@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 
-from socketlab import lessons
+from socketlab import course, lessons
 
 __all__ = ["course_root", "assignment_ids", "execute", "generate", "run_nbgrader"]
 
@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(target, ignore_errors=True)
         generate(root, assignment, root / "notebooks")
         print(f"generated notebooks/{assignment}")
+    if course.write_readme(root):
+        print("rewrote README.md's course table from course.toml")
 
 
 if __name__ == "__main__":
