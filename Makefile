@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8888
 
-.PHONY: lab test test-fast release outputs clean
+.PHONY: lab fresh teach test test-fast release outputs clean
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -14,19 +14,30 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[course,test]'
 	touch $(STAMP)
 
-FIRST  := notebooks/00-sockets-and-ports/00-sockets-and-ports.ipynb
+FIRST  := workspace/00-sockets-and-ports/00-sockets-and-ports.ipynb
 # Root may run JupyterLab only when asked explicitly (containers, CI).
 ROOT_OK := $(if $(filter 0,$(shell id -u)),--allow-root)
-
-## make lab: set up and open JupyterLab on the course folder, showing the first notebook.
 # The server's root must be the course folder: nbgrader's Validate and Formgrader need it.
+JUPYTER_LAB = $(BIN)/jupyter lab --port=$(PORT) $(ROOT_OK) --ServerApp.root_dir=$(CURDIR)
+
+## make lab: set up and open JupyterLab as a learner, on your own copy of the course (workspace/).
+# Learner mode (jupyter/learner/): no formgrader, create-assignment or exchange panels.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_OK) --ServerApp.root_dir=$(CURDIR) \
-		--LabApp.default_url=/lab/tree/$(FIRST)
+	$(BIN)/python -m socketlab.workspace
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/learner $(JUPYTER_LAB) --LabApp.default_url=/lab/tree/$(FIRST)
+
+## make fresh ID=03-bind: set your copy of a notebook aside (workspace/03-bind.old-<time>) and take the current one.
+fresh: $(STAMP)
+	$(BIN)/python -m socketlab.workspace --fresh $(ID)
+
+## make teach: open JupyterLab as an instructor, with nbgrader's formgrader and assignment tools.
+teach: $(STAMP)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/instructor $(JUPYTER_LAB) --LabApp.default_url=/formgrader
 
 ## make test: set up and run every test (all four layers, see tests/conftest.py).
+# It runs fenced off the network (tests/offline.py): only loopback, no name server.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python tests/offline.py $(BIN)/python -m pytest
 
 ## make test-fast: only the helper package's unit tests (tests/unit), in well under a minute.
 test-fast: $(STAMP)
