@@ -88,8 +88,10 @@ class JupyterLab:
     port, with a token, no browser, and Jupyter/IPython config, data and runtime folders
     inside ``home`` (so nothing of the user's is read or written)."""
 
-    def __init__(self, root: Path, home: Path, args: list[str] = (), start_timeout: float = 60.0):
+    def __init__(self, root: Path, home: Path, args: list[str] = (), start_timeout: float = 60.0,
+                 mode: str = ""):
         self.root, self.home, self.args, self.start_timeout = root, home, list(args), start_timeout
+        self.mode = mode  # "learner" or "instructor": jupyter/<mode>/, as make lab and make teach use
         self.port, self.token = free_port(), secrets.token_hex(16)
         self.log_path = home / "jupyterlab.log"
         self.proc: subprocess.Popen | None = None
@@ -104,6 +106,8 @@ class JupyterLab:
             JUPYTER_RUNTIME_DIR=str(self.home / "runtime"),
             IPYTHONDIR=str(self.home / "ipython"),
         )
+        if self.mode:
+            env["JUPYTER_CONFIG_PATH"] = str(self.root / "jupyter" / self.mode)
         return env
 
     def prepare_home(self) -> None:
@@ -210,10 +214,11 @@ class Steps:
 
 
 def copy_course(source: Path, target: Path) -> Path:
-    """A throwaway copy of the course: nbgrader_config.py, solutions/ and notebooks/."""
+    """A throwaway copy of the course: nbgrader_config.py, solutions/, notebooks/ and the
+    JupyterLab modes (jupyter/)."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(source / "nbgrader_config.py", target)
-    for folder in ("solutions", "notebooks"):
+    for folder in ("solutions", "notebooks", "jupyter"):
         shutil.copytree(source / folder, target / folder,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     return target

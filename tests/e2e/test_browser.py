@@ -27,6 +27,7 @@ import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, JupyterLab, Steps, copy_course, missing_requirements
 from conftest import ROOT
 from socketlab.release import run_nbgrader
+from socketlab.workspace import prepare as prepare_workspace
 
 _reason = missing_requirements()
 if _reason:
@@ -35,7 +36,7 @@ if _reason:
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 ASSIGNMENT = "00-sockets-and-ports"
-STUDENT_NB = f"notebooks/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+STUDENT_NB = f"workspace/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"  # the learner's copy, as make lab makes it
 SOLUTION_NB = f"solutions/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 SHOTS = ROOT / "test-output" / "browser"
 TIMEOUT_MS = 30_000  # any single wait in the page
@@ -67,11 +68,20 @@ def gradebook(course):
 
 
 @pytest.fixture(scope="module")
-def lab(course, gradebook) -> JupyterLab:
-    # As `make lab` (the README's first command) starts it: the course folder as the
-    # server's root, notebook 00 as the page a learner lands on.
+def lab(course) -> JupyterLab:
+    # As `make lab` (the README's first command) starts it: the learner's workspace made,
+    # learner mode, the course folder as the server's root, notebook 00 as the landing page.
+    prepare_workspace(course)
     args = [f"--ServerApp.root_dir={course}", f"--LabApp.default_url=/lab/tree/{STUDENT_NB}"]
-    with JupyterLab(course, course.parent / "jupyter-home", args) as server:
+    with JupyterLab(course, course.parent / "learner-home", args, mode="learner") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def teacher_lab(course, gradebook) -> JupyterLab:
+    # As `make teach` starts it: instructor mode, the formgrader on.
+    args = [f"--ServerApp.root_dir={course}"]
+    with JupyterLab(course, course.parent / "teacher-home", args, mode="instructor") as server:
         yield server
 
 
@@ -260,6 +270,18 @@ def test_learner_runs_notebook_00_and_validates_exercise_1(lab, course, page):
             timeout=RUN_TIMEOUT_MS)
         expect(page.locator(".jp-NotebookPanel-toolbar")).to_contain_text("Validate")  # nbgrader's button
         wait_idle(page)  # the kernel has started
+
+    with step("learner mode: no instructor tools, no exchange errors"):
+        bar = page.locator(".lm-MenuBar-content")
+        if bar.get_by_text("Nbgrader", exact=True).count():
+            menu(page, "Nbgrader")
+            items = page.locator(".lm-Menu:visible .lm-Menu-itemLabel").all_inner_texts()
+            page.keyboard.press("Escape")
+            offered = {"Formgrader", "Create Assignment", "Assignment List", "Course List"} & set(items)
+            assert not offered, f"the learner's Nbgrader menu offers {sorted(offered)}"
+        body = page.locator("body").inner_text()
+        for error in ("Error fetching courses", "exchange directory does not exist"):
+            assert error not in body, f"the learner sees {error!r}"
         # Every picture in the text (the SVG files beside the notebook) loads.
         pictures = page.locator(".jp-Notebook .jp-MarkdownOutput img")
         for n in range(pictures.count()):
@@ -356,7 +378,8 @@ def test_learner_runs_notebook_00_and_validates_exercise_1(lab, course, page):
 
 # ---------------------------------------------------------------- the teacher
 
-def test_teacher_sees_the_assignments_in_the_formgrader(lab, course, gradebook, page):
+def test_teacher_sees_the_assignments_in_the_formgrader(teacher_lab, course, gradebook, page):
+    lab = teacher_lab
     step = Steps(page, SHOTS, prefix="teacher-")
     solution = read_nb(course / SOLUTION_NB)
     points = sum(c.metadata["nbgrader"].get("points", 0) for c in solution.cells

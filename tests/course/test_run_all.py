@@ -1,0 +1,68 @@
+"""Run All works on the student edition before any exercise is solved (a learner's first hour).
+
+Every cell that runs the learner's code (test cells, try-it cells, later demos that use an
+answer) is tagged `raises-exception`, so JupyterLab's Run All (and nbclient, and nbval)
+goes on past it; `%load_ext socketlab.notebook` in the first code cell makes each such
+failure one clear line.
+"""
+
+import ast
+import re
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import ROOT, solution_ids
+
+TAG = "raises-exception"
+EXTENSION = "%load_ext socketlab.notebook"
+
+
+def learner_names(nb) -> set[str]:
+    """Names the answer cells define at top level (functions, classes, constants)."""
+    names = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    names.add(node.name)
+                elif isinstance(node, ast.Assign):
+                    names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
+def runs_learner_code(cell, names: set[str]) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    if cell.cell_type != "code" or meta.get("solution"):
+        return False
+    return bool(meta.get("grade")) or any(re.search(rf"\b{re.escape(n)}\b", cell.source) for n in names)
+
+
+def student_edition(assignment: str):
+    return nbformat.read(ROOT / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+@pytest.mark.parametrize("assignment", solution_ids())
+def test_cells_that_run_learner_code_are_tagged(assignment):
+    nb = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    assert EXTENSION in first.source, f"{assignment}: the first code cell should run `{EXTENSION}`"
+    names = learner_names(nb)
+    untagged = [c.get("id") for c in nb.cells if runs_learner_code(c, names) and TAG not in c.metadata.get("tags", [])]
+    assert not untagged, (f"{assignment}: cells {untagged} run the learner's code but lack the tag {TAG!r}, "
+                          "so Run All would stop there before the exercise is solved")
+
+
+@pytest.mark.parametrize("assignment", solution_ids())
+def test_run_all_on_the_blank_edition_reaches_the_end(assignment, tmp_path):
+    nb = student_edition(assignment)
+    folder = ROOT / "notebooks" / assignment
+    client = NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
+    try:
+        client.execute()  # stops at the first error in a cell without the tag, as Run All does
+    except Exception as error:  # noqa: BLE001 (the reason is the report)
+        pytest.fail(f"{assignment}: Run All stopped: {str(error)[:1500]}")
+    long = [c.get("id") for c in nb.cells for o in c.get("outputs", [])
+            if o.output_type == "error" and len(o.traceback) > 1 and o.ename in ("NotImplementedError", "AssertionError")]
+    assert not long, f"{assignment}: cells {long} show a full traceback where one line says it (socketlab.notebook)"
