@@ -14,3 +14,13 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # (accept or recv without a timeout) should cost seconds, not nbgrader's default 30 s
 # per cell. After the timeout nbgrader interrupts the kernel and goes on.
 c.Execute.timeout = 10
+
+# Feedback shows each test cell's docstring, points and message, never the hidden test code
+# (socketlab.grading.hide_tests), and embeds the pictures the notebook shows, so the one HTML
+# file is the whole feedback.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "socketlab.grading.hide_tests.HideTestCode",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+c.HTMLExporter.embed_images = True
