@@ -12,8 +12,9 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 
 # Socket exercises finish in a second or two; a learner's call that blocks forever
 # (accept or recv without a timeout) should cost seconds, not nbgrader's default 30 s
-# per cell. After the timeout nbgrader interrupts the kernel and goes on.
-c.Execute.timeout = 10
+# per cell. After the timeout nbgrader interrupts the kernel and goes on. 20 s leaves
+# room for the slowest test cell (about 5 s idle) on a busy two-core grading machine.
+c.Execute.timeout = 20
 
 # Feedback shows each test cell's docstring, points and message, never the hidden test code
 # (socketlab.grading.hide_tests), and embeds the pictures the notebook shows, so the one HTML

@@ -62,9 +62,9 @@ def gradebook(course):
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         job = pool.submit(run_nbgrader, course, "generate_assignment", ASSIGNMENT, "--force",
-                          f"--CourseDirectory.release_directory={course.parent / 'generated'}", timeout=120)
+                          f"--CourseDirectory.release_directory={course.parent / 'generated'}", timeout=600)
         yield job  # the teacher's test waits for it
-        job.result(timeout=130)
+        job.result(timeout=610)
 
 
 @pytest.fixture(scope="module")
@@ -386,7 +386,7 @@ def test_teacher_sees_the_assignments_in_the_formgrader(teacher_lab, course, gra
                  if c.metadata.get("nbgrader", {}).get("grade"))
     assignments = sorted(p.parent.name for p in (course / "solutions").glob("*/*.ipynb") if p.stem == p.parent.name)
 
-    gradebook.result(timeout=130)  # the teacher generated the assignment before
+    gradebook.result(timeout=610)  # the teacher generated the assignment before
     with step("open jupyterlab"):
         page.goto(lab.url("lab/workspaces/teacher?reset"))
         wait_for_lab(page)

@@ -159,7 +159,7 @@ def test_run_nbgrader_unknown_command_is_an_error(course, fake_python):
 
 def test_real_nbgrader_failure_raises_with_its_message(course):
     with pytest.raises(RuntimeError) as excinfo:
-        run_nbgrader(course, "generate_assignment", "no-such-assignment", "--no-db", timeout=60)
+        run_nbgrader(course, "generate_assignment", "no-such-assignment", "--no-db", timeout=600)
     message = str(excinfo.value)
     assert message.startswith("nbgrader generate_assignment failed (exit 1):\n")
     assert "No notebooks were matched" in message and "no-such-assignment" in message
@@ -168,7 +168,7 @@ def test_real_nbgrader_failure_raises_with_its_message(course):
 
 def test_real_nbgrader_unknown_command_raises(course):
     with pytest.raises(RuntimeError) as excinfo:
-        run_nbgrader(course, "autogarde", timeout=60)
+        run_nbgrader(course, "autogarde", timeout=600)
     message = str(excinfo.value)
     assert message.startswith("nbgrader has no command 'autogarde':\nNo command given")
     assert "autograde" in message  # the list of subcommands shows the right spelling

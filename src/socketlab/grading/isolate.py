@@ -1,31 +1,35 @@
 """Run one submission's grading fenced in: loopback only, bounded time, memory and writes.
 
-Three layers, each used where the OS allows it (``probe()`` finds out, once):
+Layers, each used where the OS allows it (``probe()`` and ``fence_works()`` find out):
 
-* **Network and processes** -- the whole worker (``nbgrader autograde`` for one
-  student, and the kernel it starts) runs under ``unshare --net --pid --fork
+* **Network and processes** -- the whole worker (``nbgrader autograde`` for a chunk of
+  submissions, and the kernels it starts) runs under ``unshare --net --pid --fork
   --kill-child``: a new network namespace holding only ``lo`` (brought up here,
   so loopback servers work and nothing else is reachable), and a new PID namespace,
-  so killing the worker kills every process the submission started, even daemonised
-  ones. Unprivileged users get the same with ``unshare -r`` (a user namespace)
-  where the kernel permits it.
-* **Memory and files** -- the kernel is started through a private kernel spec
-  (``python -m socketlab.grading.isolate kernel``) that sets ``RLIMIT_AS`` (memory),
-  ``RLIMIT_FSIZE`` (largest file) and ``RLIMIT_CORE`` before starting ipykernel; the
-  nbgrader process gets a larger ``RLIMIT_AS`` so a flood of output cannot eat the
-  machine.
-* **Writes** -- on Linux >= 5.13 with Landlock enabled, the worker and the kernel
-  may write only inside the worker's scratch folder (a private copy of the course
-  holding just this submission) and ``/dev/shm``, ``/dev/null``; reading stays
-  allowed everywhere. HOME, TMPDIR, IPYTHONDIR, MPLCONFIGDIR and the Jupyter
-  folders point into the scratch folder.
+  so killing the worker kills every process the submissions started. Unprivileged
+  users get the same with ``unshare -r`` (a user namespace) where the kernel permits it.
+* **One sandbox per submission** -- where bubblewrap (Debian ``bubblewrap``) works, each
+  submission's kernel runs in its own ``bwrap`` sandbox, as user ``nobody`` with no
+  capabilities: it sees the system's programs and libraries, Python and the course's
+  packages read-only, and its own notebook folder; not the course folder (solutions,
+  gradebook, other submissions, the worker's files), not the grader's home, not
+  ``/etc/shadow`` or host sockets. Its ``/tmp``, ``/dev/shm`` and home are private and
+  empty, its environment minimal, and every process it starts dies with it (its own PID
+  namespace).
+* **Memory and files** -- the kernel sets ``RLIMIT_AS`` (memory), ``RLIMIT_FSIZE``
+  (largest file) and ``RLIMIT_CORE`` before starting ipykernel; the nbgrader process gets
+  a larger ``RLIMIT_AS`` so a flood of output cannot eat the machine.
+* **Writes, without bubblewrap** -- on Linux >= 5.13 with Landlock enabled, the worker
+  and the kernels may write only inside the worker's scratch folder (a private copy of
+  the course holding just its chunk) and ``/dev/shm``, ``/dev/null``.
 
 Wall-clock time is bounded by the caller (grade.py), which kills the worker's
 process group (and with it the PID namespace) when the per-submission limit passes.
 
-Not protected: code can read any file the grading user can read, including the
-hidden tests it runs beside and the instructor's solutions; it can use CPU until the
-wall-clock limit; without Landlock it can write wherever the grading user can.
+Not protected: code in the kernel runs beside the test cells, in the same process, so it
+can change what they check (a sealed judge is the remedy); it can use CPU until the
+wall-clock limit. Without bubblewrap it can read any file the grading user can read,
+including the hidden tests and the solutions, and write wherever Landlock (if any) allows.
 """
 
 from __future__ import annotations
@@ -36,10 +40,12 @@ import json
 import os
 import resource
 import shutil
+import signal
 import socket
 import struct
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,7 +90,8 @@ def probe(enabled: bool = True) -> Sandbox:
         return Sandbox(warnings=["`unshare` (util-linux) not found: grading without network isolation"])
     tried = []
     for userns in ([], ["--user", "--map-root-user"]):
-        prefix = [unshare, *userns, "--net", "--pid", "--fork", "--kill-child"]
+        # --mount-proc: a /proc of the new PID namespace (bwrap, for one, reads its own entry there)
+        prefix = [unshare, *userns, "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
         try:
             done = subprocess.run([*prefix, sys.executable, "-c", _LO_CHECK], capture_output=True, text=True,
                                   timeout=20)
@@ -183,13 +190,14 @@ def _limit(kind: int, value: int) -> None:
     resource.setrlimit(kind, (value, value if hard == resource.RLIM_INFINITY else hard))
 
 
-def _kernel_spec(scratch: Path, memory_mb: int, file_mb: int) -> Path:
-    """A private 'python3' kernel spec that starts ipykernel under limits; returns the JUPYTER_PATH dir."""
+def _kernel_spec(scratch: Path, memory_mb: int, file_mb: int, fence: bool) -> Path:
+    """A private 'python3' kernel spec that starts ipykernel under limits (in its own sandbox
+    when ``fence``); returns the JUPYTER_PATH dir."""
     data = scratch / "jupyter"
     spec = data / "kernels" / "python3"
     spec.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "socketlab.grading.isolate", "kernel", "--memory-mb", str(memory_mb),
-            "--file-mb", str(file_mb), "--", "-f", "{connection_file}"]
+            "--file-mb", str(file_mb), *(["--fence"] if fence else []), "--", "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps(
         {"argv": argv, "display_name": "Python 3 (graded, limited)", "language": "python"}))
     return data
@@ -222,14 +230,18 @@ def worker(argv: list[str]) -> None:
                       ("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTER_CONFIG_DIR", "jupyter-config")]:
         (scratch / sub).mkdir(parents=True, exist_ok=True)
         env[name] = str(scratch / sub)
-    env["JUPYTER_PATH"] = str(_kernel_spec(scratch, options.memory_mb, options.file_mb))
+    fenced = fence_works()
+    env["JUPYTER_PATH"] = str(_kernel_spec(scratch, options.memory_mb, options.file_mb, fenced))
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     # The grading process holds every output the kernel sends: bound it too (output floods).
     _limit(resource.RLIMIT_AS, 4 * options.memory_mb * MB + 1024 * MB)
     _limit(resource.RLIMIT_CORE, 0)
-    notes["landlock"] = landlock_writes_only([scratch, Path("/dev/shm"), Path("/dev/null")]) or "ok"
+    if fenced:  # each kernel in its own bubblewrap sandbox (Landlock would forbid its mounts)
+        notes["landlock"], notes["kernel"] = "ok", "bubblewrap"
+    else:
+        notes["landlock"] = landlock_writes_only([scratch, Path("/dev/shm"), Path("/dev/null")]) or "ok"
     (scratch / "sandbox.json").write_text(json.dumps(notes))
     cmd = [sys.executable, "-m", "nbgrader", "autograde", options.assignment, "--force",
            *([f"--student={options.student}"] if options.student else [])]
@@ -237,21 +249,130 @@ def worker(argv: list[str]) -> None:
     os.execve(sys.executable, cmd, env)
 
 
+# ---------------------------------------------------------------- one sandbox per kernel (bubblewrap)
+
+NOBODY = 65534
+# bwrap makes the sandbox's folders (/etc, the parents of each bound path) with the caller's
+# umask: with 077 nobody could not reach them.
+SANDBOX_UMASK = 0o022
+# What a kernel may read of /etc: names, services and protocols, the loader's cache, time zone.
+ETC = ("hosts", "passwd", "group", "nsswitch.conf", "services", "protocols", "ld.so.cache", "localtime",
+       "host.conf", "gai.conf")
+SANDBOX_ENV = {"HOME": "/tmp/home", "TMPDIR": "/tmp", "IPYTHONDIR": "/tmp/ipython", "MPLCONFIGDIR": "/tmp/mpl",
+               "PYTHONDONTWRITEBYTECODE": "1", "MALLOC_ARENA_MAX": "2", "LANG": "C.UTF-8",
+               "PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"}
+
+
+def _package_root() -> Path:
+    """The folder socketlab is imported from (src/ of an editable install, else site-packages)."""
+    import socketlab
+
+    return Path(socketlab.__file__).resolve().parent.parent
+
+
+def _readable_roots() -> list[Path]:
+    """What the kernel must read: the interpreter, the environment's packages, socketlab itself."""
+    return sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), _package_root()})
+
+
+def fence_command(inner: list[str], folder: Path, readable: list[Path] | None = None,
+                  extra: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    """``inner`` run in a bubblewrap sandbox as nobody, seeing ``folder`` (read-write), the
+    system read-only and each ``extra`` (source, target) read-only; nothing else of this
+    machine's files."""
+    # No --new-session: nbgrader interrupts a hanging cell by signalling the kernel's process group.
+    cmd = ["bwrap", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
+           "--clearenv", "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
+           "--ro-bind-try", "/sys", "/sys", "--perms", "1777", "--tmpfs", "/tmp",
+           "--perms", "1777", "--tmpfs", "/dev/shm"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        top = Path("/") / name
+        if top.is_symlink():
+            cmd += ["--symlink", os.readlink(top), str(top)]
+        elif top.is_dir():
+            cmd += ["--ro-bind", str(top), str(top)]
+    made: set[Path] = set()
+
+    def parents(target: Path) -> list[str]:  # bwrap would make them 0700 here: nobody could not pass
+        ops = []
+        for parent in reversed(target.parents[:-1]):
+            if parent not in made and str(parent) not in ("/usr", "/tmp", "/dev", "/proc", "/sys"):
+                made.add(parent)
+                ops += ["--perms", "0755", "--dir", str(parent)]
+        return ops
+
+    for name in ETC:
+        cmd += [*parents(Path("/etc") / name), "--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    for root in readable or _readable_roots():
+        cmd += [*parents(root), "--ro-bind", str(root), str(root)]
+    for source, target in extra:
+        cmd += [*parents(Path(target)), "--ro-bind", source, target]
+    cmd += [*parents(folder), "--bind", str(folder), str(folder), "--chdir", str(folder)]
+    for key, value in {**SANDBOX_ENV, "PYTHONPATH": str(_package_root())}.items():
+        cmd += ["--setenv", key, value]
+    # Root inside only long enough for setpriv to become nobody and drop every capability.
+    cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
+            "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all",
+            "--bounding-set=-all", "--", *inner]
+    return cmd
+
+
+def fence_works() -> bool:
+    """Whether bubblewrap can start a process as nobody here (root, bwrap and setpriv present)."""
+    if os.geteuid() != 0 or not shutil.which("bwrap") or not shutil.which("setpriv"):
+        return False
+    with tempfile.TemporaryDirectory() as folder:
+        probe_cmd = fence_command([sys.executable, "-c", "import os; print(os.getuid())"], Path(folder))
+        try:
+            done = subprocess.run(probe_cmd, capture_output=True, text=True, timeout=20, umask=SANDBOX_UMASK)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+    return done.returncode == 0 and done.stdout.strip() == str(NOBODY)
+
+
 def kernel(argv: list[str]) -> None:
-    """Start ipykernel (arguments after ``--``) under memory/file-size limits."""
+    """Start ipykernel (arguments after ``--``) under memory/file-size limits; with ``--fence``,
+    first move into a bubblewrap sandbox of its own (see the module's docstring)."""
     import argparse
 
     split = argv.index("--") if "--" in argv else len(argv)
     parser = argparse.ArgumentParser(prog="socketlab.grading.isolate kernel")
     parser.add_argument("--memory-mb", type=int, default=1024)
     parser.add_argument("--file-mb", type=int, default=64)
+    parser.add_argument("--fence", action="store_true", help="run in a bubblewrap sandbox as nobody")
     options = parser.parse_args(argv[:split])
+    kernel_args = argv[split + 1:]
+    if options.fence:
+        folder = Path.cwd()
+        os.chown(folder, NOBODY, NOBODY)  # the submission's own folder: its only writable place
+        # The connection file (its HMAC key included) is the grader's, mode 600: nobody gets a copy.
+        copy = Path(tempfile.mkdtemp(prefix="kernel-")) / "connection.json"
+        shutil.copy(kernel_args[kernel_args.index("-f") + 1], copy)
+        os.chown(copy, NOBODY, NOBODY)
+        connection = str(copy)
+        inner = [sys.executable, "-m", "socketlab.grading.isolate", "kernel", "--memory-mb", str(options.memory_mb),
+                 "--file-mb", str(options.file_mb), "--", "-f", "/tmp/connection.json"]
+        extra = [(connection, "/tmp/connection.json")]
+        fonts = os.environ.get("MPLCONFIGDIR", "")
+        if fonts and Path(fonts).is_dir():  # matplotlib's font list takes seconds to build: start from the grader's
+            extra.append((fonts, "/tmp/mpl-fonts"))
+        # nbgrader interrupts a hanging cell with SIGINT to the kernel's process group: this
+        # process and bwrap must not die of it; ipykernel sets its own handler.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # bwrap runs as a child, not exec'd: --die-with-parent follows the thread that started
+        # it, and the kernel launcher's thread may end long before the kernel should.
+        sys.exit(subprocess.call(fence_command(inner, folder, extra=tuple(extra)), umask=SANDBOX_UMASK))
+    fonts = Path("/tmp/mpl-fonts")
+    if fonts.is_dir() and os.environ.get("MPLCONFIGDIR"):
+        Path(os.environ["MPLCONFIGDIR"]).mkdir(parents=True, exist_ok=True)
+        for fontlist in fonts.glob("fontlist-*.json"):
+            shutil.copy(fontlist, os.environ["MPLCONFIGDIR"])
     _limit(resource.RLIMIT_AS, options.memory_mb * MB)
     _limit(resource.RLIMIT_FSIZE, options.file_mb * MB)
     _limit(resource.RLIMIT_CORE, 0)
     # Fewer malloc arenas: address space then tracks real use (each thread's arena reserves 64 MB).
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
-    os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *argv[split + 1:]])
+    os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *kernel_args])
 
 
 def main(argv: list[str] | None = None) -> None:
