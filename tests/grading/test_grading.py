@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,11 +21,13 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from sample import ANSWERS, CORRECT, SAMPLE_ID, filled, make_course, student_notebook
 from socketlab.grading import isolate
 from socketlab.grading.cli import main as cli
 from socketlab.grading.collect import match_upload, read_students
-from socketlab.grading.grade import load_status
-from sample import ANSWERS, CORRECT, SAMPLE_ID, filled, make_course, student_notebook
+from socketlab.grading.errors import Busy
+from socketlab.grading.nbgrader_run import gradebook_url
+from socketlab.grading.status import load_status
 
 A = SAMPLE_ID
 FULL = {"ex1-test-small": 1.0, "ex1-test-negative": 1.0, "ex2-test-short": 1.0, "ex2-test-pieces": 1.0}
@@ -97,7 +100,7 @@ def table_counts(db: Path) -> dict[str, int]:
 
 
 def gradebook_scores(course: Path) -> dict[str, dict[str, float]]:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         return {s.student.id: {g.name: g.score for nb in s.notebooks for g in nb.grades if g.cell_type == "code"}
                 for s in gb.assignment_submissions(A)}
 
@@ -165,7 +168,11 @@ def batch(tmp_path_factory):
     (course / "submitted" / "1017" / A / "notes.txt").write_text("forgot the notebook")
     submitted_before = digest_tree(course / "submitted")
     start = time.monotonic()
-    assert cli(["grade", A, "--course", str(course), "--jobs", "2", "--time-limit", str(TIME_LIMIT)]) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        # the grader's scratch folders under tmp, told apart from other grading runs on the machine
+        (tmp / "scratch").mkdir()
+        patch.setattr(tempfile, "tempdir", str(tmp / "scratch"))
+        assert cli(["grade", A, "--course", str(course), "--jobs", "2", "--time-limit", str(TIME_LIMIT)]) == 0
     took = time.monotonic() - start
     return {"tmp": tmp, "course": course, "downloads": downloads, "inputs_before": inputs_before,
             "submitted_before": submitted_before, "took": took, "scores": gradebook_scores(course),
@@ -206,7 +213,7 @@ def test_collect_takes_newest_and_never_touches_inputs(batch):
     assert status[("", "nobody_9999_1_sample-echo.ipynb")] == "unmatched"
     assert any("renamed from Untitled.ipynb" in r["note"] for r in rows if r["student_id"] == "1012")
     assert batch["scores"]["1003"] == FULL  # the newest (correct) try counts
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         assert gb.find_student("1001").email == "alice@example.org"
         assert len(gb.students) == len(STUDENTS)
 
@@ -258,7 +265,7 @@ def test_notes_on_interrupted_cells_and_edits(batch):
     assert "test cells edited: ex1-test-small" in notes["1013"]
     assert "reordered" in notes["1014"]
     assert "nbformat v3" in notes["1015"]
-    with Gradebook(f"sqlite:///{batch['course'] / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(batch["course"])) as gb:
         deleted = gb.find_grade("ex1-test-negative", A, A, "1013")
         assert deleted.auto_score is None and deleted.needs_manual_grade  # nbgrader's own behaviour
 
@@ -272,7 +279,7 @@ def test_no_process_left_behind(batch):
 
     left = []
     for proc in psutil.process_iter(["cmdline"]):
-        if any(str(batch["tmp"]) in part or "socketlab-grade-" in part for part in proc.info["cmdline"] or []):
+        if any(str(batch["tmp"]) in part for part in proc.info["cmdline"] or []):
             left.append(proc.info["cmdline"])
     assert not left
 
@@ -311,10 +318,14 @@ def test_reports(batch):
 
 
 def test_rerun_changes_nothing(batch):
-    """Grading again (here: a correct, a twice-submitting and a crashing student) duplicates nothing."""
+    """Grading again (a correct, a twice-submitting and a crashing student) duplicates nothing."""
     course = batch["course"]
+    page, report = course / "feedback" / "1001" / A / f"{A}.html", course / "reports" / A / "report.md"
+    before = page.stat().st_mtime_ns, report.stat().st_mtime_ns
     assert cli(["grade", A, "--course", str(course), "--jobs", "2", "--time-limit", str(TIME_LIMIT),
-                "--student", "1001", "--student", "1003", "--student", "1006"]) == 0
+                "--student", "1001", "--student", "1003", "--student", "1006", "--no-feedback"]) == 0
+    # --no-feedback skips only the HTML feedback: the CSV and the report are written again
+    assert page.stat().st_mtime_ns == before[0] and report.stat().st_mtime_ns > before[1]
     assert gradebook_scores(course) == batch["scores"]
     assert table_counts(course / "gradebook.db") == batch["counts"]
     assert load_status(course, A)["1006"]["reason"] == batch["status"]["1006"]["reason"]
@@ -342,5 +353,6 @@ def test_one_grading_run_at_a_time(tmp_path):
     (tmp_path / "reports").mkdir()
     with open(tmp_path / "reports" / ".socketlab-grade.lock", "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        with pytest.raises(SystemExit, match="another"):
+        with pytest.raises(Busy, match="another"):
             grade(tmp_path, A)
+        assert cli(["grade", A, "--course", str(tmp_path)]) == Busy.exit_code

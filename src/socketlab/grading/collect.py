@@ -37,7 +37,18 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from socketlab.grading.errors import UsageError
+from socketlab.grading.nbgrader_run import gradebook_url, tools_on_path
+
 __all__ = ["Student", "Upload", "read_students", "match_upload", "collect"]
+
+
+class StudentListError(UsageError, ValueError):
+    """The student CSV cannot be used (no id column, an id that is no folder name)."""
+
+
+class InputNotFound(UsageError, FileNotFoundError):
+    """The download folder is not there."""
 
 
 @dataclass
@@ -97,14 +108,14 @@ def read_students(csv_path: Path) -> dict[str, Student]:
                 columns[key] = header
                 break
     if "id" not in columns:
-        raise ValueError(f"{csv_path}: no id column (one of {', '.join(_HEADERS['id'])})")
+        raise StudentListError(f"{csv_path}: no id column (one of {', '.join(_HEADERS['id'])})")
     students = {}
     for row in rows:
         sid = (row.get(columns["id"]) or "").strip()
         if not sid:
             continue
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._@-]*", sid):
-            raise ValueError(f"{csv_path}: student id {sid!r} is not usable as a folder name")
+            raise StudentListError(f"{csv_path}: student id {sid!r} is not usable as a folder name")
         students[sid] = Student(sid, *((row.get(columns[k]) or "").strip() if k in columns else ""
                                        for k in ("first_name", "last_name", "email")))
     return students
@@ -153,22 +164,12 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def tools_on_path() -> None:
-    """nbgrader runs helpers such as ``alembic`` (new gradebooks) by name: find them beside this Python."""
-    import os
-    import sys
-
-    here = str(Path(sys.executable).parent)
-    if here not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join([here, os.environ.get("PATH", "")])
-
-
 def collect(course: Path, assignment: str, inputs: Path, students_csv: Path) -> CollectResult:
     """Copy each student's newest notebook to submitted/<id>/<assignment>/ and register students."""
     tools_on_path()
     course, inputs = Path(course), Path(inputs)
     if not inputs.is_dir():
-        raise FileNotFoundError(f"{inputs}: not a folder of submissions")
+        raise InputNotFound(f"{inputs}: not a folder of submissions")
     students = read_students(students_csv)
     result = CollectResult()
     by_student: dict[str, list[Upload]] = {}
@@ -206,7 +207,7 @@ def collect(course: Path, assignment: str, inputs: Path, students_csv: Path) -> 
         result.taken[sid] = newest
     result.missing = sorted(set(students) - set(by_student))
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         for student in students.values():
             gb.update_or_create_student(student.id, first_name=student.first_name or None,
                                         last_name=student.last_name or None, email=student.email or None)

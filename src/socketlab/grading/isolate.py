@@ -20,7 +20,7 @@ Three layers, each used where the OS allows it (``probe()`` finds out, once):
   allowed everywhere. HOME, TMPDIR, IPYTHONDIR, MPLCONFIGDIR and the Jupyter
   folders point into the scratch folder.
 
-Wall-clock time is bounded by the caller (grade.py), which kills the worker's
+Wall-clock time is bounded by the caller (workers.py), which kills the worker's
 process group (and with it the PID namespace) when the per-submission limit passes.
 
 Not protected: code can read any file the grading user can read, including the
@@ -43,9 +43,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Sandbox", "probe", "landlock_abi"]
+from socketlab.grading.limits import MB, Limits
 
-MB = 1024 * 1024
+__all__ = ["Sandbox", "probe", "landlock_abi"]
 
 
 # ---------------------------------------------------------------- probing (parent side)
@@ -183,13 +183,13 @@ def _limit(kind: int, value: int) -> None:
     resource.setrlimit(kind, (value, value if hard == resource.RLIM_INFINITY else hard))
 
 
-def _kernel_spec(scratch: Path, memory_mb: int, file_mb: int) -> Path:
+def _kernel_spec(scratch: Path, limits: Limits) -> Path:
     """A private 'python3' kernel spec that starts ipykernel under limits; returns the JUPYTER_PATH dir."""
     data = scratch / "jupyter"
     spec = data / "kernels" / "python3"
     spec.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "socketlab.grading.isolate", "kernel", "--memory-mb", str(memory_mb),
-            "--file-mb", str(file_mb), "--", "-f", "{connection_file}"]
+    argv = [sys.executable, "-m", "socketlab.grading.isolate", "kernel", "--memory-mb", str(limits.memory_mb),
+            "--file-mb", str(limits.file_mb), "--", "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps(
         {"argv": argv, "display_name": "Python 3 (graded, limited)", "language": "python"}))
     return data
@@ -197,24 +197,29 @@ def _kernel_spec(scratch: Path, memory_mb: int, file_mb: int) -> Path:
 
 def worker(argv: list[str]) -> None:
     """Autograde the current folder's submissions (a private course copy), fenced in: one
-    student's with --student, else every one there."""
+    student's with --student, else every one there. Progress goes to --events-fd (workers.py)."""
     import argparse
+
+    from socketlab.grading.nbgrader_run import tools_on_path
+    from socketlab.grading.workers import autograde_reporting
 
     parser = argparse.ArgumentParser(prog="socketlab.grading.isolate worker")
     parser.add_argument("--assignment", required=True)
     parser.add_argument("--student", help="grade only this student (default: all in this course copy)")
     parser.add_argument("--scratch", required=True, type=Path)
-    parser.add_argument("--memory-mb", type=int, default=1024)
-    parser.add_argument("--file-mb", type=int, default=64)
+    parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb)
+    parser.add_argument("--file-mb", type=int, default=Limits.file_mb)
+    parser.add_argument("--events-fd", type=int, required=True, help="pipe to the grader (one JSON event a line)")
     parser.add_argument("--net", action="store_true", help="we are in a new network namespace: bring lo up")
     options = parser.parse_args(argv)
+    limits = Limits(memory_mb=options.memory_mb, file_mb=options.file_mb)
     scratch = options.scratch.resolve()
-    notes = {}
     if options.net:
         loopback_up()
-    env = dict(os.environ)
+    env = os.environ
     # matplotlib's font list takes seconds to build: start from the grader's (read-only use).
-    mpl_cache = Path(env.get("MPLCONFIGDIR") or Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "matplotlib")
+    cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    mpl_cache = Path(env.get("MPLCONFIGDIR") or cache / "matplotlib")
     (scratch / "mpl").mkdir(parents=True, exist_ok=True)
     for fontlist in mpl_cache.glob("fontlist-*.json"):
         shutil.copy(fontlist, scratch / "mpl")
@@ -222,19 +227,17 @@ def worker(argv: list[str]) -> None:
                       ("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTER_CONFIG_DIR", "jupyter-config")]:
         (scratch / sub).mkdir(parents=True, exist_ok=True)
         env[name] = str(scratch / sub)
-    env["JUPYTER_PATH"] = str(_kernel_spec(scratch, options.memory_mb, options.file_mb))
+    env["JUPYTER_PATH"] = str(_kernel_spec(scratch, limits))
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    tools_on_path()
     # The grading process holds every output the kernel sends: bound it too (output floods).
-    _limit(resource.RLIMIT_AS, 4 * options.memory_mb * MB + 1024 * MB)
+    _limit(resource.RLIMIT_AS, limits.grader_memory_mb * MB)
     _limit(resource.RLIMIT_CORE, 0)
-    notes["landlock"] = landlock_writes_only([scratch, Path("/dev/shm"), Path("/dev/null")]) or "ok"
-    (scratch / "sandbox.json").write_text(json.dumps(notes))
-    cmd = [sys.executable, "-m", "nbgrader", "autograde", options.assignment, "--force",
-           *([f"--student={options.student}"] if options.student else [])]
-    sys.stdout.flush()
-    os.execve(sys.executable, cmd, env)
+    landlock = landlock_writes_only([scratch, Path("/dev/shm"), Path("/dev/null")]) or "ok"
+    with os.fdopen(os.dup(options.events_fd), "w") as events:
+        events.write(json.dumps({"event": "sandbox", "landlock": landlock}) + "\n")
+    sys.exit(autograde_reporting(options.assignment, options.student, options.events_fd))
 
 
 def kernel(argv: list[str]) -> None:
@@ -243,8 +246,8 @@ def kernel(argv: list[str]) -> None:
 
     split = argv.index("--") if "--" in argv else len(argv)
     parser = argparse.ArgumentParser(prog="socketlab.grading.isolate kernel")
-    parser.add_argument("--memory-mb", type=int, default=1024)
-    parser.add_argument("--file-mb", type=int, default=64)
+    parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb)
+    parser.add_argument("--file-mb", type=int, default=Limits.file_mb)
     options = parser.parse_args(argv[:split])
     _limit(resource.RLIMIT_AS, options.memory_mb * MB)
     _limit(resource.RLIMIT_FSIZE, options.file_mb * MB)
@@ -261,7 +264,7 @@ def main(argv: list[str] | None = None) -> None:
     elif argv[:1] == ["kernel"]:
         kernel(argv[1:])
     else:
-        raise SystemExit("usage: python -m socketlab.grading.isolate worker|kernel ...")
+        sys.exit("usage: python -m socketlab.grading.isolate worker|kernel ...")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ be re-run after hand-grading in formgrader (``socketlab-grade feedback``, ``expo
 from __future__ import annotations
 
 import csv
+import logging
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -16,18 +17,22 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from socketlab.grading.grade import course_settings, load_status
+from socketlab.grading.checks import nbgrader_meta
+from socketlab.grading.nbgrader_run import course_settings, gradebook_url
+from socketlab.grading.status import load_status
 
 __all__ = ["feedback", "export_grades", "teacher_report"]
+
+log = logging.getLogger(__name__)
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _gradebook(root: Path) -> Gradebook:
-    return Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}")
+    return Gradebook(gradebook_url(root))
 
 
-def feedback(root: Path, assignment: str, log=print) -> list[str]:
+def feedback(root: Path, assignment: str) -> list[str]:
     """nbgrader generate_feedback for every autograded student; returns the students done."""
     from nbgrader.apps import NbGraderAPI
 
@@ -39,7 +44,7 @@ def feedback(root: Path, assignment: str, log=print) -> list[str]:
         if result["success"]:
             done.append(student)
         else:
-            log(f"warning: no feedback for {student}: {(result.get('error') or '').strip()[-300:]}")
+            log.warning("no feedback for %s: %s", student, (result.get("error") or "").strip()[-300:])
     return done
 
 
@@ -104,9 +109,9 @@ def teacher_report(root: Path, assignment: str, top: int = 3) -> Path:
             continue
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            grade_id = nbgrader_meta(cell).get("grade_id")
             if cell.cell_type == "code" and grade_id and scores[student].get(grade_id, 0) < \
-                    float(cell.metadata.nbgrader.get("points", 0)):
+                    float(nbgrader_meta(cell).get("points", 0)):
                 messages[grade_id][_failure(cell) or "no error shown (ungraded or partial credit)"] += 1
 
     rows = []
