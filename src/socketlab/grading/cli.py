@@ -17,7 +17,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from socketlab.grading.errors import EXIT_CODES, GradingError
+from socketlab.grading.errors import EXIT_CODES, GradesNotStored, GradingError
 from socketlab.grading.nbgrader_run import course_root
 
 log = logging.getLogger("socketlab.grading")
@@ -105,21 +105,18 @@ def _run(options: argparse.Namespace) -> int:
     root = (options.course or course_root()).resolve()
     assignment = options.assignment
     if options.step == "collect":
-        from socketlab.grading.collect import collect as run_collect
-
-        result = run_collect(root, assignment, options.inputs, options.students)
-        log.info("collected %d submissions of %s; %d older or superseded files ignored; %d students without a "
-                 "submission; %d unmatched files (see reports/%s/collect.csv)", len(result.taken), assignment,
-                 len(result.ignored), len(result.missing), len(result.unmatched), assignment)
-        for path in result.unmatched:
-            log.info("  unmatched: %s", path)
+        _collect(root, assignment, options)
         return 0
+    not_stored = None
     if options.step == "grade":
         from socketlab.grading.grade import grade as run_grade
 
-        outcomes = run_grade(root, assignment, students=options.student, jobs=options.jobs,
-                             time_limit=options.time_limit, memory_mb=options.memory_mb,
-                             isolation=not options.no_isolation)
+        try:
+            outcomes = run_grade(root, assignment, students=options.student, jobs=options.jobs,
+                                 time_limit=options.time_limit, memory_mb=options.memory_mb,
+                                 isolation=not options.no_isolation)
+        except GradesNotStored as exc:  # still write feedback and reports for the rest, then fail
+            not_stored, outcomes = exc, exc.outcomes
         for outcome in outcomes.values():
             if outcome.status != "graded":
                 log.warning("%s: %s: %s", outcome.student, outcome.status, outcome.reason)
@@ -132,7 +129,22 @@ def _run(options: argparse.Namespace) -> int:
         log.info("grades: %s", report.export_grades(root, assignment))
     if options.step in ("grade", "report"):
         log.info("report: %s", report.teacher_report(root, assignment))
+    if not_stored:
+        raise not_stored
     return 0
+
+
+def _collect(root: Path, assignment: str, options: argparse.Namespace) -> None:
+    from socketlab.grading.collect import collect as run_collect
+
+    result = run_collect(root, assignment, options.inputs, options.students)
+    log.info("collected %d submissions of %s; %d older or superseded files ignored; %d students without a "
+             "submission; %d unmatched files (see reports/%s/collect.csv)", len(result.taken), assignment,
+             len(result.ignored), len(result.missing), len(result.unmatched), assignment)
+    for path in result.unmatched:
+        log.info("  unmatched: %s", path)
+    for path in result.refused:
+        log.warning("refused %s: a symbolic link (links in the download folder are never followed)", path)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,10 @@ class GradesNotStored(GradingError):
 
     exit_code = 6
 
+    def __init__(self, message: str, outcomes: dict | None = None) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes or {}  # {student: Outcome} of the run, stored ones included
+
 
 #: exit code -> meaning, for ``socketlab-grade --help`` and the instructor guide.
 EXIT_CODES = {

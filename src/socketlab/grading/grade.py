@@ -32,12 +32,18 @@ from typing import Any
 import nbformat
 
 from socketlab.grading import isolate
-from socketlab.grading.checks import check_submission, grade_ids, nbgrader_meta, test_cells
-from socketlab.grading.errors import Busy, NoSubmissions
+from socketlab.grading.checks import check_submission, grade_ids, malformed, nbgrader_meta, test_cells
+from socketlab.grading.errors import Busy, GradesNotStored, NoSubmissions
 from socketlab.grading.limits import Limits
 from socketlab.grading.merge import merge, stage, with_reason
-from socketlab.grading.nbgrader_run import cell_timeout, ensure_assignment, student_edition, tools_on_path
-from socketlab.grading.status import Outcome, load_status, save_status
+from socketlab.grading.nbgrader_run import (
+    cell_timeout,
+    ensure_assignment,
+    gradebook_url,
+    student_edition,
+    tools_on_path,
+)
+from socketlab.grading.status import Outcome, load_status, save_status, status_path
 from socketlab.grading.workers import chunks, run_worker
 
 __all__ = ["Outcome", "grade", "load_status", "submission_folders"]
@@ -50,7 +56,8 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, job
     """Autograde every submission of ``assignment`` (or ``students``); returns {student: Outcome}.
 
     Raises ``Busy`` when another run holds the course's lock, ``NoSubmissions`` when
-    there is nothing to grade.
+    there is nothing to grade, ``GradesNotStored`` (with the outcomes) when grading ran
+    but some grades are not in the course's gradebook.
     """
     tools_on_path()
     root = Path(root).resolve()
@@ -67,9 +74,39 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, job
         run = _Run(root, assignment, Limits(time_s=time_limit, memory_mb=memory_mb),
                    jobs=max(1, jobs or os.cpu_count() or 1), sandbox=isolate.probe(isolation))
         outcomes = run.grade(folders)
+        lost = not_in_gradebook(root, assignment, outcomes)
     save_status(root, assignment, outcomes)
     log.info("graded %s in %.1f s", assignment, time.monotonic() - started)
+    if lost:
+        raise GradesNotStored(f"the grades of {len(lost)} of {len(outcomes)} submissions did not reach the "
+                              f"gradebook ({root / 'gradebook.db'}): {', '.join(lost[:10])}"
+                              + (", ..." if len(lost) > 10 else "") + f"; see {status_path(root, assignment)}",
+                              outcomes=outcomes)
     return outcomes
+
+
+def not_in_gradebook(root: Path, assignment: str, outcomes: dict[str, Outcome]) -> list[str]:
+    """Students whose grades this run did not store: the merge said so, or the gradebook has no submission."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    try:
+        with Gradebook(gradebook_url(root)) as gb:
+            for outcome in outcomes.values():
+                if outcome.stored:
+                    try:
+                        gb.find_submission(assignment, outcome.student)
+                    except MissingEntry:
+                        _lose(outcome, "not in the gradebook")
+    except Exception as exc:  # noqa: BLE001 -- an unreadable gradebook holds nobody's grades
+        for outcome in outcomes.values():
+            if outcome.stored:
+                _lose(outcome, f"gradebook unreadable: {type(exc).__name__}")
+    return sorted(s for s, o in outcomes.items() if not o.stored)
+
+
+def _lose(outcome: Outcome, why: str) -> None:
+    outcome.stored = False
+    outcome.reason = "; ".join(filter(None, [outcome.reason, why]))
 
 
 def submission_folders(root: Path, assignment: str, students: list[str] | None = None) -> list[Path]:
@@ -146,17 +183,13 @@ class _Run:
             outcome = self.outcomes[student]
             outcome.seconds = seconds
             if student in result.executed:
-                try:
-                    nb = nbformat.read(result.executed[student], as_version=4)
-                except Exception as exc:  # noqa: BLE001 -- whatever is wrong with it, it cannot be merged
-                    if len(students) > 1:
-                        left.append(student)  # grade it again alone
-                    else:
-                        self.failed(outcome, f"the executed notebook could not be read back: {type(exc).__name__}")
-                    continue
-                outcome.notes += _notes_from_outputs(nb, self.limits, self.cell_timeout)
-                stage(self.staging, self.root, self.assignment, student, nb)
-                log.info("  %s: graded", student)
+                problem = self.take(student, result.executed[student])
+                if problem and len(students) > 1:
+                    left.append(student)  # grade it again alone
+                elif problem:
+                    self.failed(outcome, f"the executed notebook could not be read back: {problem}")
+                else:
+                    log.info("  %s: graded", student)
             elif student in result.reasons:
                 self.failed(outcome, result.reasons[student])
             elif len(students) == 1:
@@ -164,6 +197,25 @@ class _Run:
             else:
                 left.append(student)
         return left
+
+    def take(self, student: str, executed: Path) -> str:
+        """Stage one executed notebook for the merge; '' or why it cannot be used.
+
+        The submission's own code could have written the file after nbgrader did.
+        """
+        try:
+            if executed.is_symlink() or not executed.is_file():
+                return "not a regular file"
+            nb = nbformat.read(executed, as_version=4)
+            problem = malformed(nb)
+            if problem:
+                return problem
+            notes = _notes_from_outputs(nb, self.limits, self.cell_timeout)
+            stage(self.staging, self.root, self.assignment, student, nb)
+        except Exception as exc:  # noqa: BLE001 -- whatever is wrong with it, it cannot be merged
+            return f"{type(exc).__name__}: {str(exc).strip()[:120]}" if str(exc).strip() else type(exc).__name__
+        self.outcomes[student].notes += notes
+        return ""
 
     def failed(self, outcome: Outcome, reason: str) -> None:
         outcome.fail("failed", reason)
@@ -183,6 +235,7 @@ class _Run:
             stage(self.staging, self.root, self.assignment, student, with_reason(self.blank, outcome.reason))
             still = merge(self.root, self.assignment, self.staging, [student])
             if still:
+                outcome.stored = False
                 outcome.reason += f"; not in the gradebook: {still[student]}"
 
 
@@ -191,8 +244,8 @@ def _notes_from_outputs(nb: Any, limits: Limits, timeout: float) -> list[str]:
     notes = []
     for index, cell in enumerate(nb.cells):
         name = nbgrader_meta(cell).get("grade_id") or f"cell {index + 1}"
-        for output in cell.get("outputs", []):
-            if output.get("output_type") != "error":
+        for output in cell.get("outputs", []) if isinstance(cell.get("outputs"), list) else []:
+            if not isinstance(output, dict) or output.get("output_type") != "error":
                 continue
             if output.get("ename") == "CellTimeoutError":
                 notes.append(f"{name}: ran over the {timeout:g} s cell limit and was interrupted")

@@ -18,7 +18,8 @@ Three layers, each used where the OS allows it (``probe()`` finds out, once):
   may write only inside the worker's scratch folder (a private copy of the course
   holding just this submission) and ``/dev/shm``, ``/dev/null``; reading stays
   allowed everywhere. HOME, TMPDIR, IPYTHONDIR, MPLCONFIGDIR and the Jupyter
-  folders point into the scratch folder.
+  folders point into the scratch folder; the rest of the environment is the minimal
+  one workers.py passes (none of the grader's other variables).
 
 Wall-clock time is bounded by the caller (workers.py), which kills the worker's
 process group (and with it the PID namespace) when the per-submission limit passes.

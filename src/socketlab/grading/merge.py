@@ -46,7 +46,7 @@ def stage(staging: Path, root: Path, assignment: str, student: str, nb: Any) -> 
     folder.mkdir(parents=True)
     nbformat.write(nb, folder / f"{assignment}.ipynb")
     stamp = root / "submitted" / student / assignment / "timestamp.txt"
-    if stamp.is_file():
+    if stamp.is_file() and not stamp.is_symlink():  # a link could point anywhere
         shutil.copy(stamp, folder)
 
 

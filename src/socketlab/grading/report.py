@@ -33,10 +33,22 @@ def _gradebook(root: Path) -> Gradebook:
 
 
 def feedback(root: Path, assignment: str) -> list[str]:
-    """nbgrader generate_feedback for every autograded student; returns the students done."""
-    from nbgrader.apps import NbGraderAPI
+    """nbgrader generate_feedback for every autograded student; returns the students done.
 
-    api = NbGraderAPI(config=course_settings(Path(root)))
+    The pages are safe to open (no ``<script>`` a submission wrote reaches them):
+    nbconvert's sanitiser cleans outputs and leaves out JavaScript ones; markdown
+    cells, which nbgrader's template does not sanitise, are cleaned by ``sanitize.py``.
+    """
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.preprocessors import GetGrades
+
+    from socketlab.grading.sanitize import SanitizeMarkdown
+
+    config = course_settings(Path(root))
+    config.HTMLExporter.sanitize_html = True  # outputs (nbconvert's own sanitiser)
+    config.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, SanitizeMarkdown]  # markdown
+    api = NbGraderAPI(config=config)
     done = []
     for folder in sorted((Path(root) / "autograded").glob(f"*/{assignment}")):
         student = folder.parent.name
@@ -80,12 +92,15 @@ def export_grades(root: Path, assignment: str) -> Path:
 
 def _failure(cell) -> str | None:
     """The one-line failure message of an executed test cell, or None when it passed."""
-    for output in cell.get("outputs", []):
+    outputs = cell.get("outputs")
+    for output in outputs if isinstance(outputs, list) else []:
+        if not isinstance(output, dict):
+            continue
         if output.get("output_type") == "error":
             value = _ANSI.sub("", str(output.get("evalue", ""))).strip().splitlines()
             return f"{output.get('ename', 'Error')}: {value[0] if value else ''}".strip()[:240]
         if output.get("output_type") == "stream" and output.get("name") == "stderr":
-            text = _ANSI.sub("", output.get("text", "")).strip().splitlines()
+            text = _ANSI.sub("", str(output.get("text", ""))).strip().splitlines()
             return f"wrote to stderr: {text[-1] if text else ''}"[:240]
     return None
 
@@ -107,7 +122,11 @@ def teacher_report(root: Path, assignment: str, top: int = 3) -> Path:
         student = path.parent.parent.name
         if student not in scores:
             continue
-        nb = nbformat.read(path, as_version=4)
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as exc:  # noqa: BLE001 -- one unreadable notebook must not stop the report
+            log.warning("report: skipped %s (%s)", path, type(exc).__name__)
+            continue
         for cell in nb.cells:
             grade_id = nbgrader_meta(cell).get("grade_id")
             if cell.cell_type == "code" and grade_id and scores[student].get(grade_id, 0) < \

@@ -13,10 +13,11 @@ __all__ = ["Outcome", "status_path", "save_status", "load_status"]
 @dataclass
 class Outcome:
     student: str
-    status: str = "graded"  # graded | failed | unreadable | missing
+    status: str = "graded"  # graded | failed | unreadable | missing | refused
     reason: str = ""  # one line, empty when nothing went wrong
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    stored: bool = True  # False: this run's grades did not reach the gradebook
 
     def fail(self, status: str, reason: str) -> None:
         """Mark the submission as not graded, with a one-line reason."""

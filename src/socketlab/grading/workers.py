@@ -138,15 +138,22 @@ def _private_course(root: Path, scratch: Path, assignment: str, students: list[s
     return private
 
 
+#: The only variables of the grader's environment a worker (and the student's kernel) sees:
+#: a submission could print the others (tokens, paths) into its own feedback.
+PASSED_ENV = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "XDG_CACHE_HOME", "MPLCONFIGDIR")
+
+
 def _worker_env() -> dict[str, str]:
-    """The grader's environment, with this very socketlab first on PYTHONPATH.
+    """A minimal environment (``PASSED_ENV``, locale settings) with this very socketlab first on PYTHONPATH.
 
     The worker runs in the private course folder: a relative PYTHONPATH (``src``) or
     another installed copy would otherwise give it different code than the grader's.
+    isolate.worker then points HOME, TMPDIR and the Jupyter folders into its scratch folder.
     """
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k in PASSED_ENV or k.startswith("LC_")}
     here = str(Path(__file__).resolve().parents[2])  # the folder holding the socketlab package
-    env["PYTHONPATH"] = os.pathsep.join([here, *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]])
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join([here, *(str(Path(p).resolve()) for p in paths)])
     return env
 
 
