@@ -4,9 +4,9 @@
     .venv/bin/python benchmarks/grade_class.py -n 10 -j 2
 
 Grades notebook 00-sockets-and-ports: half the submissions are the solution
-notebook's answers filled into the student edition, half are untouched. Both runs use fresh course copies in a temporary folder,
-the same submissions and the course's own nbgrader_config.py; the scores of both
-runs are compared. Prints both wall-clock times and their ratio. Not a test.
+notebook's answers filled into the student edition, half are untouched. Both runs use
+fresh course copies in a temporary folder, the same submissions and the course's own
+nbgrader_config.py; the scores of both runs are compared. Prints both wall-clock times and their ratio. Not a test.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from socketlab.grading.cli import main as socketlab_grade
-from socketlab.release import run_nbgrader
+from socketlab.grading.nbgrader_run import gradebook_url, run_nbgrader
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "grading"))
 from sample import filled  # noqa: E402 (the grading tests' sample course)
+
 COURSE_ID = "00-sockets-and-ports"
 
 
@@ -59,7 +60,7 @@ def fresh_course(template: Path, target: Path, assignment: str, submissions) -> 
 
 
 def scores(course: Path, assignment: str) -> dict[str, float]:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         return {s.student.id: s.score for s in gb.assignment_submissions(assignment)}
 
 

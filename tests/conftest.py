@@ -10,7 +10,6 @@ Layers, by folder (each also a marker: `pytest -m unit`):
 import re
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("unit", "course", "grading", "e2e")
 

@@ -10,9 +10,10 @@ README's table.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 __all__ = ["Lesson", "lessons", "problems", "readme_table", "write_readme"]
 

@@ -85,9 +85,10 @@ def notebook_from_text(text: str, old=None):
             cell.pop("execution_count", None)
             continue
         before = kept.get(cell.id)
-        same = before is not None and before.cell_type == "code" and before.source == cell.source
-        cell.outputs = before.outputs if same else []
-        cell.execution_count = before.execution_count if same else None
+        if before is not None and before.cell_type == "code" and before.source == cell.source:
+            cell.outputs, cell.execution_count = before.outputs, before.execution_count
+        else:
+            cell.outputs, cell.execution_count = [], None
     return without_pictures(nb)
 
 

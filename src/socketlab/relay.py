@@ -60,7 +60,7 @@ class Chunk(NamedTuple):
 class Datagram(NamedTuple):
     """One datagram the datagram relay received, and what it did with it."""
     direction: str   # TO_SERVER or TO_CLIENT
-    index: int       # 0, 1, 2, ... counted per direction
+    seq: int         # 0, 1, 2, ... counted per direction (not `index`: that is tuple.index)
     size: int
     action: str      # one of ACTIONS
     time: float      # seconds since the relay was made
@@ -187,7 +187,7 @@ class DatagramRelay(BackgroundServer):
     ACTIONS: ``pass``; ``drop``; ``duplicate`` (sent twice); ``delay`` (sent
     ``delay_by`` seconds later); ``reorder`` (held back and sent just after the next
     datagram that passes in the same direction, or after ``delay_by`` seconds).
-    ``plan`` and ``reply_plan`` ({index: action}) fix the fate of given datagrams
+    ``plan`` and ``reply_plan`` ({seq: action}) fix the fate of given datagrams
     to the server and to the client; the others are drawn with the probabilities
     ``drop``, ``duplicate``, ``delay`` and ``reorder`` from ``seed``.
 
@@ -222,10 +222,10 @@ class DatagramRelay(BackgroundServer):
         """What the relay did with each datagram in ``direction``, in order."""
         return [d.action for d in self.log if d.direction == direction]
 
-    def _decide(self, direction: str, index: int) -> str:
-        if index in self.plans[direction]:
-            return self.plans[direction][index]
-        draw = random.Random(f"{self.seed}/{direction}/{index}").random()
+    def _decide(self, direction: str, seq: int) -> str:
+        if seq in self.plans[direction]:
+            return self.plans[direction][seq]
+        draw = random.Random(f"{self.seed}/{direction}/{seq}").random()
         for action, rate in self.rates.items():
             if draw < rate:
                 return action
@@ -260,10 +260,10 @@ class DatagramRelay(BackgroundServer):
         return self._clients[client]
 
     def _route(self, direction: str, data: bytes, sock: socket.socket, dest) -> None:
-        index = self._counts[direction]
+        seq = self._counts[direction]
         self._counts[direction] += 1
-        action = self._decide(direction, index)
-        self.log.append(Datagram(direction, index, len(data), action, time.monotonic() - self._start, data))
+        action = self._decide(direction, seq)
+        self.log.append(Datagram(direction, seq, len(data), action, time.monotonic() - self._start, data))
         entry = [time.monotonic() + self.delay_by, next(self._seq), sock, data, dest, True]
         if action in ("delay", "reorder"):
             heapq.heappush(self._due, entry)

@@ -12,45 +12,20 @@ from there (source ``solutions``, release ``notebooks``).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 
 from socketlab import course, lessons
+from socketlab.grading.nbgrader_run import course_root, run_nbgrader  # nbgrader plumbing, shared with the grader
 
 __all__ = ["course_root", "assignment_ids", "execute", "generate", "run_nbgrader"]
-
-
-def course_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` (default: cwd) holding nbgrader_config.py."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "nbgrader_config.py").is_file():
-            return folder
-    raise FileNotFoundError(f"no nbgrader_config.py in {here} or above: run this from the course folder")
 
 
 def assignment_ids(root: Path, source: str = "solutions") -> list[str]:
     """Every ``<source>/<id>/<id>.ipynb`` under ``root``, as sorted ids."""
     return sorted(p.parent.name for p in (root / source).glob("*/*.ipynb") if p.stem == p.parent.name)
-
-
-def run_nbgrader(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    """Run an nbgrader command in course folder ``root``; raise with its log when it fails."""
-    cmd = [sys.executable, "-m", "nbgrader", *args]
-    # nbgrader runs helpers such as `alembic` by name: find them beside this Python.
-    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
-    done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
-    command = args[0] if args else ""
-    if done.returncode != 0:
-        raise RuntimeError(f"nbgrader {command} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
-    if done.stdout.startswith("No command given"):  # nbgrader exits 0 on an unknown subcommand
-        raise RuntimeError(f"nbgrader has no command {command!r}:\n{done.stdout[:4000]}")
-    return done
 
 
 def generate(root: Path, assignment: str, release_dir: Path) -> Path:

@@ -3,7 +3,6 @@ as a hostile submission would: what it can see, be and leave behind."""
 
 import json
 import os
-import queue
 import time
 import uuid
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from jupyter_client import KernelManager
 
 from socketlab.grading import isolate
+from socketlab.grading.limits import Limits
 
 pytestmark = pytest.mark.skipif(not isolate.fence_works(),
                                 reason="needs root, bubblewrap (apt-get install bubblewrap) and setpriv")
@@ -26,7 +26,7 @@ def sandboxed(tmp_path, monkeypatch):
     (tmp_path / "classmate" / "work.ipynb").write_text("{}")
     folder = tmp_path / "autograded" / "mallory"
     folder.mkdir(parents=True)
-    monkeypatch.setenv("JUPYTER_PATH", str(isolate._kernel_spec(tmp_path, 1024, 64, fence=True)))
+    monkeypatch.setenv("JUPYTER_PATH", str(isolate._kernel_spec(tmp_path, Limits(), fence=True)))
     manager = KernelManager(kernel_name="python3")
     manager.start_kernel(cwd=str(folder), env={**os.environ, "GRADER_TOKEN": "s3cret"})
     client = manager.client()

@@ -1,6 +1,7 @@
 """binder/: a lean learner image with what the course needs and no test tools."""
 
 import re
+
 import tomllib
 
 from conftest import ROOT

@@ -208,6 +208,8 @@ def test_datagram_relay_follows_its_plan():
     assert relay.actions(TO_SERVER) == ["drop", "duplicate", "reorder", "pass", "delay", "pass"]
     assert relay.actions(TO_CLIENT) == ["pass"] * 6
     assert [d.data for d in relay.log if d.direction == TO_SERVER] == [b"0", b"1", b"2", b"3", b"4", b"5"]
+    assert [d.seq for d in relay.log if d.direction == TO_SERVER] == [0, 1, 2, 3, 4, 5]
+    assert relay.log[0].index(TO_SERVER) == 0  # still a tuple: its own index method works
 
 
 def test_datagram_relay_reply_plan():

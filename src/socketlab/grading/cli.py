@@ -5,16 +5,29 @@
     socketlab-grade feedback|export|report 00-sockets-and-ports   # again, e.g. after hand-grading
 
 Run it in the course folder (the one holding nbgrader_config.py) or pass --course.
+Progress goes to stderr (-v for more, -q for warnings and errors only).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from socketlab.release import course_root
+from socketlab.grading.errors import EXIT_CODES, GradesNotStored, GradingError
+from socketlab.grading.nbgrader_run import course_root
+
+log = logging.getLogger("socketlab.grading")
+
+
+def _version() -> str:
+    try:
+        return version("socketlab")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -22,9 +35,16 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course", type=Path, help="course folder (default: nearest with nbgrader_config.py)")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="socketlab-grade", description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+def _parser() -> argparse.ArgumentParser:
+    doc = __doc__ or ""
+    codes = "exit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in sorted(EXIT_CODES.items()))
+    parser = argparse.ArgumentParser(prog="socketlab-grade", description=doc.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=doc + "\n" + codes)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    loud = parser.add_mutually_exclusive_group()
+    loud.add_argument("-v", "--verbose", action="store_true", help="more detail (debug messages, tracebacks)")
+    loud.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     steps = parser.add_subparsers(dest="step", required=True)
 
     collect = steps.add_parser("collect", help="copy downloaded submissions into submitted/ and the gradebook")
@@ -39,47 +59,92 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--time-limit", type=float, default=300, help="seconds per submission (default 300)")
     grade.add_argument("--memory-mb", type=int, default=1024, help="kernel address-space limit (default 1024)")
     grade.add_argument("--no-isolation", action="store_true", help="no network/PID/write fencing")
-    grade.add_argument("--no-feedback", action="store_true", help="skip feedback, CSV and report")
+    grade.add_argument("--no-feedback", action="store_true",
+                       help="skip the HTML feedback (grades.csv and the report are still written)")
 
     for name, text in [("feedback", "generate HTML feedback (nbgrader generate_feedback)"),
                        ("export", "write reports/<assignment>/grades.csv from the gradebook"),
                        ("report", "write the per-test report (report.md, tests.csv, tests.png)")]:
         _common(steps.add_parser(name, help=text))
+    return parser
 
-    options = parser.parse_args(argv)
+
+class _Format(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return text if record.levelno < logging.WARNING else f"{record.levelname.lower()}: {text}"
+
+
+def _setup_logging(verbose: bool, quiet: bool) -> logging.Handler:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Format("%(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+    log.propagate = False
+    return handler
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = _parser().parse_args(argv)
+    handler = _setup_logging(options.verbose, options.quiet)
+    try:
+        return _run(options)
+    except GradingError as exc:
+        log.error("%s", exc)
+        return exc.exit_code
+    except Exception:
+        log.critical("unexpected error (a bug in socketlab-grade; please report it)", exc_info=options.verbose)
+        if not options.verbose:
+            log.critical("run again with -v for the traceback")
+        return 1
+    finally:
+        log.removeHandler(handler)
+
+
+def _run(options: argparse.Namespace) -> int:
     root = (options.course or course_root()).resolve()
     assignment = options.assignment
     if options.step == "collect":
-        from socketlab.grading.collect import collect as run_collect
-
-        result = run_collect(root, assignment, options.inputs, options.students)
-        print(f"collected {len(result.taken)} submissions of {assignment}; {len(result.ignored)} older or "
-              f"superseded files ignored; {len(result.missing)} students without a submission; "
-              f"{len(result.unmatched)} unmatched files (see reports/{assignment}/collect.csv)")
-        for path in result.unmatched:
-            print(f"  unmatched: {path}")
+        _collect(root, assignment, options)
         return 0
+    not_stored = None
     if options.step == "grade":
         from socketlab.grading.grade import grade as run_grade
 
-        outcomes = run_grade(root, assignment, students=options.student, jobs=options.jobs,
-                             time_limit=options.time_limit, memory_mb=options.memory_mb,
-                             isolation=not options.no_isolation)
-        odd = [o for o in outcomes.values() if o.status != "graded"]
-        for outcome in odd:
-            print(f"! {outcome.student}: {outcome.status}: {outcome.reason}")
-        if options.no_feedback:
-            return 0
+        try:
+            outcomes = run_grade(root, assignment, students=options.student, jobs=options.jobs,
+                                 time_limit=options.time_limit, memory_mb=options.memory_mb,
+                                 isolation=not options.no_isolation)
+        except GradesNotStored as exc:  # still write feedback and reports for the rest, then fail
+            not_stored, outcomes = exc, exc.outcomes
+        for outcome in outcomes.values():
+            if outcome.status != "graded":
+                log.warning("%s: %s: %s", outcome.student, outcome.status, outcome.reason)
     from socketlab.grading import report
 
-    if options.step in ("grade", "feedback"):
+    if options.step == "feedback" or (options.step == "grade" and not options.no_feedback):
         done = report.feedback(root, assignment)
-        print(f"feedback for {len(done)} students in feedback/*/{assignment}/")
+        log.info("feedback for %d students in feedback/*/%s/", len(done), assignment)
     if options.step in ("grade", "export"):
-        print(f"grades: {report.export_grades(root, assignment)}")
+        log.info("grades: %s", report.export_grades(root, assignment))
     if options.step in ("grade", "report"):
-        print(f"report: {report.teacher_report(root, assignment)}")
+        log.info("report: %s", report.teacher_report(root, assignment))
+    if not_stored:
+        raise not_stored
     return 0
+
+
+def _collect(root: Path, assignment: str, options: argparse.Namespace) -> None:
+    from socketlab.grading.collect import collect as run_collect
+
+    result = run_collect(root, assignment, options.inputs, options.students)
+    log.info("collected %d submissions of %s; %d older or superseded files ignored; %d students without a "
+             "submission; %d unmatched files (see reports/%s/collect.csv)", len(result.taken), assignment,
+             len(result.ignored), len(result.missing), len(result.unmatched), assignment)
+    for path in result.unmatched:
+        log.info("  unmatched: %s", path)
+    for path in result.refused:
+        log.warning("refused %s: a symbolic link (links in the download folder are never followed)", path)
 
 
 if __name__ == "__main__":

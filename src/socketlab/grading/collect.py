@@ -13,8 +13,13 @@ Accepted input (a folder, searched recursively; input files are only ever read):
    * ``<First Last>_<n>_assignsubmission_file_<name>.ipynb`` -- Moodle style, matched
      by the full name in the CSV (first and last name, case-insensitive).
 
-   The student is the first ``_``-separated part equal to an id in the CSV (for the
-   Moodle style: the full name). Files that match nobody are listed as unmatched.
+   The student is found only in the part of the name the LMS puts in front
+   (``<last>_<first>[_LATE]_<id>_<upload-no>_``, ``<id>_``, ``<First Last>_<n>_assignsubmission_file_``),
+   never in ``<name>``, which the student chose: a Moodle upload named ``12345_x.ipynb``
+   belongs to its uploader, not to student 12345. Files that match nobody are listed as unmatched.
+
+Symbolic links in the input (files or folders) are never followed: each is listed as
+refused, in ``collect.csv`` and by the command.
 
 Any notebook file name is accepted (a renamed ``Untitled.ipynb`` or ``... (1).ipynb``
 too) and stored as ``<assignment>.ipynb`` -- the report says it was renamed. When a
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -37,7 +43,18 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from socketlab.grading.errors import UsageError
+from socketlab.grading.nbgrader_run import gradebook_url, tools_on_path
+
 __all__ = ["Student", "Upload", "read_students", "match_upload", "collect"]
+
+
+class StudentListError(UsageError, ValueError):
+    """The student CSV cannot be used (no id column, an id that is no folder name)."""
+
+
+class InputNotFound(UsageError, FileNotFoundError):
+    """The download folder is not there."""
 
 
 @dataclass
@@ -74,6 +91,7 @@ class CollectResult:
     ignored: list[tuple[Upload, str]] = field(default_factory=list)
     unmatched: list[Path] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # students in the CSV with nothing at all
+    refused: list[Path] = field(default_factory=list)  # symbolic links in the input, not followed
 
 
 _HEADERS = {
@@ -97,14 +115,14 @@ def read_students(csv_path: Path) -> dict[str, Student]:
                 columns[key] = header
                 break
     if "id" not in columns:
-        raise ValueError(f"{csv_path}: no id column (one of {', '.join(_HEADERS['id'])})")
+        raise StudentListError(f"{csv_path}: no id column (one of {', '.join(_HEADERS['id'])})")
     students = {}
     for row in rows:
         sid = (row.get(columns["id"]) or "").strip()
         if not sid:
             continue
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._@-]*", sid):
-            raise ValueError(f"{csv_path}: student id {sid!r} is not usable as a folder name")
+            raise StudentListError(f"{csv_path}: student id {sid!r} is not usable as a folder name")
         students[sid] = Student(sid, *((row.get(columns[k]) or "").strip() if k in columns else ""
                                        for k in ("first_name", "last_name", "email")))
     return students
@@ -112,7 +130,7 @@ def read_students(csv_path: Path) -> dict[str, Student]:
 
 def _timestamp_file(folder: Path) -> datetime | None:
     stamp = folder / "timestamp.txt"
-    if not stamp.is_file():
+    if not stamp.is_file() or stamp.is_symlink():
         return None
     from nbgrader.utils import parse_utc
 
@@ -128,24 +146,29 @@ def match_upload(path: Path, students: dict[str, Student], assignment: str, top:
     # nbgrader layout: .../<student>/<assignment>/<file>.ipynb
     if len(rel) >= 3 and rel[-2] == assignment and rel[-3] in students:
         return Upload(path, rel[-3], path.name, timestamp=_timestamp_file(path.parent))
-    tokens = path.stem.split("_")
-    for i, token in enumerate(tokens):
-        if token in students:
-            rest = tokens[i + 1:]
-            late = i > 0 and tokens[i - 1] == "LATE"
-            upload_no = 0
-            if len(rest) > 1 and rest[0].isdigit():
-                upload_no = int(rest[0])
-                rest = rest[1:]
-            name = "_".join(rest) + ".ipynb" if rest else path.name
-            return Upload(path, token, name, upload_no=upload_no, late_flag=late)
-    moodle = re.match(r"^(?P<name>.+?)_(?P<n>\d+)_assignsubmission_file_(?P<file>.*)$", path.stem)
-    if moodle:
+    moodle = re.match(r"^(?P<name>[^_]+)_(?P<n>\d+)_assignsubmission_file_(?P<file>.*)$", path.stem)
+    if moodle:  # only the full name in front counts
         wanted = " ".join(moodle["name"].lower().split())
         hits = [s for s in students.values() if f"{s.first_name} {s.last_name}".lower() == wanted
                 or f"{s.last_name} {s.first_name}".lower() == wanted]
         if len(hits) == 1:
             return Upload(path, hits[0].id, moodle["file"] + ".ipynb", upload_no=int(moodle["n"]))
+        return None
+    tokens = path.stem.split("_")
+    if tokens[0] in students:  # <id>.ipynb, <id>_<name>.ipynb, <id>_<upload-no>_<name>.ipynb
+        rest, upload_no = tokens[1:], 0
+        if len(rest) > 1 and rest[0].isdigit():
+            upload_no, rest = int(rest[0]), rest[1:]
+        return Upload(path, tokens[0], "_".join(rest) + ".ipynb" if rest else path.name, upload_no=upload_no)
+    for i in (1, 2, 3):  # Canvas: one or two name parts, optionally LATE, then the id and the upload number
+        names, late = tokens[:i], False
+        if names[-1] == "LATE":
+            names, late = names[:-1], True
+        if (len(tokens) > i + 1 and tokens[i] in students and tokens[i + 1].isdigit()
+                and 1 <= len(names) <= 2 and "LATE" not in names):
+            rest = tokens[i + 2:]
+            return Upload(path, tokens[i], "_".join(rest) + ".ipynb" if rest else path.name,
+                          upload_no=int(tokens[i + 1]), late_flag=late)
     return None
 
 
@@ -153,14 +176,20 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def tools_on_path() -> None:
-    """nbgrader runs helpers such as ``alembic`` (new gradebooks) by name: find them beside this Python."""
-    import os
-    import sys
-
-    here = str(Path(sys.executable).parent)
-    if here not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join([here, os.environ.get("PATH", "")])
+def _notebooks(inputs: Path) -> tuple[list[Path], list[Path]]:
+    """(every regular ``*.ipynb`` under ``inputs``, every symbolic link there), sorted; links are not followed."""
+    notebooks, links = [], []
+    for top, dirs, files in os.walk(inputs):  # os.walk does not descend into linked folders
+        here = Path(top)
+        links += [here / d for d in dirs if (here / d).is_symlink()]
+        dirs[:] = [d for d in dirs if d != ".ipynb_checkpoints" and not (here / d).is_symlink()]
+        for name in files:
+            path = here / name
+            if path.is_symlink():
+                links.append(path)
+            elif name.endswith(".ipynb") and path.is_file():
+                notebooks.append(path)
+    return sorted(notebooks), sorted(links)
 
 
 def collect(course: Path, assignment: str, inputs: Path, students_csv: Path) -> CollectResult:
@@ -168,13 +197,14 @@ def collect(course: Path, assignment: str, inputs: Path, students_csv: Path) -> 
     tools_on_path()
     course, inputs = Path(course), Path(inputs)
     if not inputs.is_dir():
-        raise FileNotFoundError(f"{inputs}: not a folder of submissions")
+        raise InputNotFound(f"{inputs}: not a folder of submissions")
     students = read_students(students_csv)
     result = CollectResult()
     by_student: dict[str, list[Upload]] = {}
     submitted_root = (course / "submitted").resolve()
-    for path in sorted(inputs.rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in path.parts or path.resolve().is_relative_to(submitted_root):
+    notebooks, result.refused = _notebooks(inputs)
+    for path in notebooks:
+        if path.resolve().is_relative_to(submitted_root):
             continue
         upload = match_upload(path, students, assignment, inputs)
         if upload is None:
@@ -206,7 +236,7 @@ def collect(course: Path, assignment: str, inputs: Path, students_csv: Path) -> 
         result.taken[sid] = newest
     result.missing = sorted(set(students) - set(by_student))
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         for student in students.values():
             gb.update_or_create_student(student.id, first_name=student.first_name or None,
                                         last_name=student.last_name or None, email=student.email or None)
@@ -229,4 +259,6 @@ def collect(course: Path, assignment: str, inputs: Path, students_csv: Path) -> 
             out.writerow([sid, "missing", "", "", "no submission found"])
         for path in result.unmatched:
             out.writerow(["", "unmatched", path, "", "file name matches no student in the CSV"])
+        for path in result.refused:
+            out.writerow(["", "refused", path, "", "a symbolic link: not followed"])
     return result

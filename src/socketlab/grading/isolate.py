@@ -21,9 +21,10 @@ Layers, each used where the OS allows it (``probe()`` and ``fence_works()`` find
   a larger ``RLIMIT_AS`` so a flood of output cannot eat the machine.
 * **Writes, without bubblewrap** -- on Linux >= 5.13 with Landlock enabled, the worker
   and the kernels may write only inside the worker's scratch folder (a private copy of
-  the course holding just its chunk) and ``/dev/shm``, ``/dev/null``.
+  the course holding just its chunk) and ``/dev/shm``, ``/dev/null``. The worker's
+  environment is the minimal one workers.py passes (none of the grader's other variables).
 
-Wall-clock time is bounded by the caller (grade.py), which kills the worker's
+Wall-clock time is bounded by the caller (workers.py), which kills the worker's
 process group (and with it the PID namespace) when the per-submission limit passes.
 
 Not protected: code in the kernel runs beside the test cells, in the same process, so it
@@ -49,9 +50,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Sandbox", "probe", "landlock_abi"]
+from socketlab.grading.limits import MB, Limits
 
-MB = 1024 * 1024
+__all__ = ["Sandbox", "probe", "landlock_abi"]
 
 
 # ---------------------------------------------------------------- probing (parent side)
@@ -190,14 +191,14 @@ def _limit(kind: int, value: int) -> None:
     resource.setrlimit(kind, (value, value if hard == resource.RLIM_INFINITY else hard))
 
 
-def _kernel_spec(scratch: Path, memory_mb: int, file_mb: int, fence: bool) -> Path:
+def _kernel_spec(scratch: Path, limits: Limits, fence: bool) -> Path:
     """A private 'python3' kernel spec that starts ipykernel under limits (in its own sandbox
     when ``fence``); returns the JUPYTER_PATH dir."""
     data = scratch / "jupyter"
     spec = data / "kernels" / "python3"
     spec.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "socketlab.grading.isolate", "kernel", "--memory-mb", str(memory_mb),
-            "--file-mb", str(file_mb), *(["--fence"] if fence else []), "--", "-f", "{connection_file}"]
+    argv = [sys.executable, "-m", "socketlab.grading.isolate", "kernel", "--memory-mb", str(limits.memory_mb),
+            "--file-mb", str(limits.file_mb), *(["--fence"] if fence else []), "--", "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps(
         {"argv": argv, "display_name": "Python 3 (graded, limited)", "language": "python"}))
     return data
@@ -205,24 +206,29 @@ def _kernel_spec(scratch: Path, memory_mb: int, file_mb: int, fence: bool) -> Pa
 
 def worker(argv: list[str]) -> None:
     """Autograde the current folder's submissions (a private course copy), fenced in: one
-    student's with --student, else every one there."""
+    student's with --student, else every one there. Progress goes to --events-fd (workers.py)."""
     import argparse
+
+    from socketlab.grading.nbgrader_run import tools_on_path
+    from socketlab.grading.workers import autograde_reporting
 
     parser = argparse.ArgumentParser(prog="socketlab.grading.isolate worker")
     parser.add_argument("--assignment", required=True)
     parser.add_argument("--student", help="grade only this student (default: all in this course copy)")
     parser.add_argument("--scratch", required=True, type=Path)
-    parser.add_argument("--memory-mb", type=int, default=1024)
-    parser.add_argument("--file-mb", type=int, default=64)
+    parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb)
+    parser.add_argument("--file-mb", type=int, default=Limits.file_mb)
+    parser.add_argument("--events-fd", type=int, required=True, help="pipe to the grader (one JSON event a line)")
     parser.add_argument("--net", action="store_true", help="we are in a new network namespace: bring lo up")
     options = parser.parse_args(argv)
+    limits = Limits(memory_mb=options.memory_mb, file_mb=options.file_mb)
     scratch = options.scratch.resolve()
-    notes = {}
     if options.net:
         loopback_up()
-    env = dict(os.environ)
+    env = os.environ
     # matplotlib's font list takes seconds to build: start from the grader's (read-only use).
-    mpl_cache = Path(env.get("MPLCONFIGDIR") or Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "matplotlib")
+    cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    mpl_cache = Path(env.get("MPLCONFIGDIR") or cache / "matplotlib")
     (scratch / "mpl").mkdir(parents=True, exist_ok=True)
     for fontlist in mpl_cache.glob("fontlist-*.json"):
         shutil.copy(fontlist, scratch / "mpl")
@@ -231,22 +237,19 @@ def worker(argv: list[str]) -> None:
         (scratch / sub).mkdir(parents=True, exist_ok=True)
         env[name] = str(scratch / sub)
     fenced = fence_works()
-    env["JUPYTER_PATH"] = str(_kernel_spec(scratch, options.memory_mb, options.file_mb, fenced))
+    env["JUPYTER_PATH"] = str(_kernel_spec(scratch, limits, fenced))
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    tools_on_path()
     # The grading process holds every output the kernel sends: bound it too (output floods).
-    _limit(resource.RLIMIT_AS, 4 * options.memory_mb * MB + 1024 * MB)
+    _limit(resource.RLIMIT_AS, limits.grader_memory_mb * MB)
     _limit(resource.RLIMIT_CORE, 0)
-    if fenced:  # each kernel in its own bubblewrap sandbox (Landlock would forbid its mounts)
-        notes["landlock"], notes["kernel"] = "ok", "bubblewrap"
-    else:
-        notes["landlock"] = landlock_writes_only([scratch, Path("/dev/shm"), Path("/dev/null")]) or "ok"
-    (scratch / "sandbox.json").write_text(json.dumps(notes))
-    cmd = [sys.executable, "-m", "nbgrader", "autograde", options.assignment, "--force",
-           *([f"--student={options.student}"] if options.student else [])]
-    sys.stdout.flush()
-    os.execve(sys.executable, cmd, env)
+    # Each kernel in its own bubblewrap sandbox, or else Landlock (which would forbid bwrap's mounts).
+    landlock = "ok" if fenced else landlock_writes_only([scratch, Path("/dev/shm"), Path("/dev/null")]) or "ok"
+    with os.fdopen(os.dup(options.events_fd), "w") as events:
+        events.write(json.dumps({"event": "sandbox", "landlock": landlock,
+                                 "kernel": "bubblewrap" if fenced else "shared"}) + "\n")
+    sys.exit(autograde_reporting(options.assignment, options.student, options.events_fd))
 
 
 # ---------------------------------------------------------------- one sandbox per kernel (bubblewrap)
@@ -255,6 +258,7 @@ NOBODY = 65534
 # bwrap makes the sandbox's folders (/etc, the parents of each bound path) with the caller's
 # umask: with 077 nobody could not reach them.
 SANDBOX_UMASK = 0o022
+FONTS = "/tmp/mpl-fonts"  # the grader's matplotlib font list, read-only inside the sandbox
 # What a kernel may read of /etc: names, services and protocols, the loader's cache, time zone.
 ETC = ("hosts", "passwd", "group", "nsswitch.conf", "services", "protocols", "ld.so.cache", "localtime",
        "host.conf", "gai.conf")
@@ -337,8 +341,8 @@ def kernel(argv: list[str]) -> None:
 
     split = argv.index("--") if "--" in argv else len(argv)
     parser = argparse.ArgumentParser(prog="socketlab.grading.isolate kernel")
-    parser.add_argument("--memory-mb", type=int, default=1024)
-    parser.add_argument("--file-mb", type=int, default=64)
+    parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb)
+    parser.add_argument("--file-mb", type=int, default=Limits.file_mb)
     parser.add_argument("--fence", action="store_true", help="run in a bubblewrap sandbox as nobody")
     options = parser.parse_args(argv[:split])
     kernel_args = argv[split + 1:]
@@ -353,19 +357,18 @@ def kernel(argv: list[str]) -> None:
         inner = [sys.executable, "-m", "socketlab.grading.isolate", "kernel", "--memory-mb", str(options.memory_mb),
                  "--file-mb", str(options.file_mb), "--", "-f", "/tmp/connection.json"]
         extra = [(connection, "/tmp/connection.json")]
-        fonts = os.environ.get("MPLCONFIGDIR", "")
-        if fonts and Path(fonts).is_dir():  # matplotlib's font list takes seconds to build: start from the grader's
-            extra.append((fonts, "/tmp/mpl-fonts"))
+        grader_fonts = os.environ.get("MPLCONFIGDIR", "")
+        if grader_fonts and Path(grader_fonts).is_dir():  # matplotlib's font list takes seconds to build
+            extra.append((grader_fonts, FONTS))
         # nbgrader interrupts a hanging cell with SIGINT to the kernel's process group: this
         # process and bwrap must not die of it; ipykernel sets its own handler.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         # bwrap runs as a child, not exec'd: --die-with-parent follows the thread that started
         # it, and the kernel launcher's thread may end long before the kernel should.
         sys.exit(subprocess.call(fence_command(inner, folder, extra=tuple(extra)), umask=SANDBOX_UMASK))
-    fonts = Path("/tmp/mpl-fonts")
-    if fonts.is_dir() and os.environ.get("MPLCONFIGDIR"):
+    if Path(FONTS).is_dir() and os.environ.get("MPLCONFIGDIR"):  # inside the sandbox: start from the copy
         Path(os.environ["MPLCONFIGDIR"]).mkdir(parents=True, exist_ok=True)
-        for fontlist in fonts.glob("fontlist-*.json"):
+        for fontlist in Path(FONTS).glob("fontlist-*.json"):
             shutil.copy(fontlist, os.environ["MPLCONFIGDIR"])
     _limit(resource.RLIMIT_AS, options.memory_mb * MB)
     _limit(resource.RLIMIT_FSIZE, options.file_mb * MB)
@@ -382,7 +385,7 @@ def main(argv: list[str] | None = None) -> None:
     elif argv[:1] == ["kernel"]:
         kernel(argv[1:])
     else:
-        raise SystemExit("usage: python -m socketlab.grading.isolate worker|kernel ...")
+        sys.exit("usage: python -m socketlab.grading.isolate worker|kernel ...")
 
 
 if __name__ == "__main__":

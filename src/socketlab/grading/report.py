@@ -9,6 +9,7 @@ be re-run after hand-grading in formgrader (``socketlab-grade feedback``, ``expo
 from __future__ import annotations
 
 import csv
+import logging
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -16,22 +17,38 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from socketlab.grading.grade import course_settings, load_status
+from socketlab.grading.checks import nbgrader_meta
+from socketlab.grading.nbgrader_run import course_settings, gradebook_url
+from socketlab.grading.status import load_status
 
 __all__ = ["feedback", "export_grades", "teacher_report"]
+
+log = logging.getLogger(__name__)
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _gradebook(root: Path) -> Gradebook:
-    return Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}")
+    return Gradebook(gradebook_url(root))
 
 
-def feedback(root: Path, assignment: str, log=print) -> list[str]:
-    """nbgrader generate_feedback for every autograded student; returns the students done."""
+def feedback(root: Path, assignment: str) -> list[str]:
+    """nbgrader generate_feedback for every autograded student; returns the students done.
+
+    The pages are safe to open (no ``<script>`` a submission wrote reaches them):
+    nbconvert's sanitiser cleans outputs and leaves out JavaScript ones; markdown
+    cells, which nbgrader's template does not sanitise, are cleaned by ``sanitize.py``.
+    """
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.apps import NbGraderAPI
+    from nbgrader.preprocessors import GetGrades
 
-    api = NbGraderAPI(config=course_settings(Path(root)))
+    from socketlab.grading.sanitize import SanitizeMarkdown
+
+    config = course_settings(Path(root))
+    config.HTMLExporter.sanitize_html = True  # outputs (nbconvert's own sanitiser)
+    config.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, SanitizeMarkdown]  # markdown
+    api = NbGraderAPI(config=config)
     done = []
     for folder in sorted((Path(root) / "autograded").glob(f"*/{assignment}")):
         student = folder.parent.name
@@ -39,7 +56,7 @@ def feedback(root: Path, assignment: str, log=print) -> list[str]:
         if result["success"]:
             done.append(student)
         else:
-            log(f"warning: no feedback for {student}: {(result.get('error') or '').strip()[-300:]}")
+            log.warning("no feedback for %s: %s", student, (result.get("error") or "").strip()[-300:])
     return done
 
 
@@ -75,12 +92,15 @@ def export_grades(root: Path, assignment: str) -> Path:
 
 def _failure(cell) -> str | None:
     """The one-line failure message of an executed test cell, or None when it passed."""
-    for output in cell.get("outputs", []):
+    outputs = cell.get("outputs")
+    for output in outputs if isinstance(outputs, list) else []:
+        if not isinstance(output, dict):
+            continue
         if output.get("output_type") == "error":
             value = _ANSI.sub("", str(output.get("evalue", ""))).strip().splitlines()
             return f"{output.get('ename', 'Error')}: {value[0] if value else ''}".strip()[:240]
         if output.get("output_type") == "stream" and output.get("name") == "stderr":
-            text = _ANSI.sub("", output.get("text", "")).strip().splitlines()
+            text = _ANSI.sub("", str(output.get("text", ""))).strip().splitlines()
             return f"wrote to stderr: {text[-1] if text else ''}"[:240]
     return None
 
@@ -102,11 +122,15 @@ def teacher_report(root: Path, assignment: str, top: int = 3) -> Path:
         student = path.parent.parent.name
         if student not in scores:
             continue
-        nb = nbformat.read(path, as_version=4)
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as exc:  # noqa: BLE001 -- one unreadable notebook must not stop the report
+            log.warning("report: skipped %s (%s)", path, type(exc).__name__)
+            continue
         for cell in nb.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            grade_id = nbgrader_meta(cell).get("grade_id")
             if cell.cell_type == "code" and grade_id and scores[student].get(grade_id, 0) < \
-                    float(cell.metadata.nbgrader.get("points", 0)):
+                    float(nbgrader_meta(cell).get("points", 0)):
                 messages[grade_id][_failure(cell) or "no error shown (ungraded or partial credit)"] += 1
 
     rows = []

@@ -1,0 +1,82 @@
+"""Step 3: merge executed notebooks into the course's gradebook, one student after another.
+
+One process runs nbgrader's ``Autograde`` converter (through ``NbGraderAPI``) over the
+executed notebooks with the ``Execute`` and ``ClearOutput`` preprocessors left out:
+nbgrader itself restores locked cells and writes the scores (``SaveAutoGrades``, late
+penalties). A submission that could not be executed is merged as its notebook -- or
+the blank student edition when it cannot be read -- with every test cell showing the
+one-line reason as an error, so it scores 0 there, still appears in formgrader (its
+hand-graded answers can be graded) and its feedback says what happened.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from socketlab.grading.checks import nbgrader_meta
+from socketlab.grading.nbgrader_run import course_settings
+
+__all__ = ["with_reason", "stage", "merge"]
+
+
+def with_reason(nb: Any, reason: str) -> Any:
+    """A copy of ``nb`` without outputs whose test cells show ``reason`` as an error (so score 0)."""
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = []
+        cell.execution_count = None
+        meta = nbgrader_meta(cell)
+        if meta.get("grade") and not meta.get("solution"):
+            cell.outputs = [nbformat.v4.new_output("error", ename="NotGraded", evalue=reason,
+                                                   traceback=[f"NotGraded: {reason}"])]
+    return nb
+
+
+def stage(staging: Path, root: Path, assignment: str, student: str, nb: Any) -> None:
+    """Put ``nb`` where the merge reads it: ``staging/<student>/<assignment>/``, with the timestamp."""
+    folder = staging / student / assignment
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+    stamp = root / "submitted" / student / assignment / "timestamp.txt"
+    if stamp.is_file() and not stamp.is_symlink():  # a link could point anywhere
+        shutil.copy(stamp, folder)
+
+
+def merge(root: Path, assignment: str, staging: Path, students: list[str]) -> dict[str, str]:
+    """nbgrader's Autograde over already-executed notebooks, one student at a time; {student: error}."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        DeduplicateIds,
+        IgnorePattern,
+        LimitOutput,
+        OverwriteCells,
+        OverwriteKernelspec,
+        SaveAutoGrades,
+    )
+
+    config = course_settings(root)
+    config.CourseDirectory.submitted_directory = str(staging)
+    config.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+                                               CheckCellMetadata]
+    config.Autograde.autograde_preprocessors = [IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+                                                CheckCellMetadata]
+    api = NbGraderAPI(config=config)
+    errors: dict[str, str] = {}
+    for student in students:
+        with warnings.catch_warnings():  # SQLAlchemy's notes on nbgrader's own session use: noise here
+            warnings.filterwarnings("ignore", module="nbgrader.api")
+            result = api.autograde(assignment, student, force=True, create=True)
+        if not result["success"]:
+            last = (result.get("error") or result.get("log") or "").strip().splitlines()[-1:] or ["?"]
+            errors[student] = last[0][:200]
+    return errors
