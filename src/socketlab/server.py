@@ -4,6 +4,10 @@ A server runs its handler in threads on loopback and a port the kernel picks,
 gives back its address, and stops when its ``with`` block ends. An exception in
 the handler is re-raised in the caller at the end of the block, instead of being
 printed to stderr from a thread (which would cost a notebook test cell its points).
+It is re-raised as an AssertionError that says what the server was doing and what
+that usually means for the learner's code, and is still an instance of the handler's
+exception type (``socketlab.check.failure``); an AssertionError (a test's own check
+inside the handler) is re-raised unchanged.
 
     def upper(conn):
         conn.sendall(conn.recv(1024).upper())
@@ -23,7 +27,13 @@ import tempfile
 import threading
 from typing import Callable, Optional
 
+from socketlab.check import _exception_hint, _raised_text, _where, failure
+
 __all__ = ["BackgroundServer", "tcp_server", "udp_server", "unix_server"]
+
+
+class _StillRunning(TimeoutError):
+    """A handler that had not finished when its server stopped."""
 
 StreamHandler = Callable[[socket.socket], None]
 DatagramHandler = Callable[[bytes, object], Optional[bytes]]
@@ -71,7 +81,36 @@ class BackgroundServer:
     def __exit__(self, exc_type, exc, tb) -> None:
         self.stop()
         if self._errors and exc is None:
-            raise self._errors[0]
+            raise self._explained(self._errors[0])
+
+    def _explained(self, error: BaseException) -> BaseException:
+        """The handler's error as a learner reads it: what the test's server was doing, what
+        went wrong, what it usually means for the code under test."""
+        if isinstance(error, AssertionError) or not isinstance(error, Exception):
+            return error  # the test's own check in the handler, or KeyboardInterrupt: already clear
+        name = getattr(self.handler, "__name__", "handler")
+        if isinstance(error, _StillRunning):
+            return failure(error, (
+                f"The test's server (its handler {name}) was still running {self.timeout:g} s after the "
+                "with block ended: it waited for something from the code under test that never came. "
+                "Check that everything was sent (sendall) with what ends it (a newline, a length, or "
+                "closing the connection), and that every connection made was closed."))
+        if isinstance(error, TimeoutError):
+            meaning = (f"The server waited {self.timeout:g} s for data that never came: check that "
+                       "everything was sent (sendall), with what ends a message (a newline, a length, or "
+                       "closing the connection).")
+        elif isinstance(error, (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)):
+            meaning = ("The connection was closed or reset from the other side while the server was still "
+                       "sending or reading: the code under test closed its socket (or returned, or raised) "
+                       "before the exchange was over.")
+        elif isinstance(error, UnicodeDecodeError):
+            meaning = "The server was sent bytes that are not UTF-8 text: encode text with .encode('utf-8')."
+        else:
+            meaning = _exception_hint(error) or (
+                "The server could not handle what it was sent; compare what the code under test sends "
+                "with what the exercise asks for.")
+        return failure(error, f"The test's server (its handler {name}) failed with {_raised_text(error)}"
+                              f"{_where(error.__traceback__)}. {meaning}")
 
     def stop(self) -> None:
         """Stop accepting, give running handlers ``timeout`` seconds, then close everything."""
@@ -89,7 +128,7 @@ class BackgroundServer:
                 self._shutdown_conns()
                 thread.join(1.0)
         if stuck:  # reported even when the forced shutdown did wake the handler
-            self._errors.append(TimeoutError(
+            self._errors.append(_StillRunning(
                 f"the server's handler was still running {self.timeout} s after the "
                 "with block ended; does it wait for data that never comes?"))
         self._close_sockets()

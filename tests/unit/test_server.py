@@ -243,7 +243,8 @@ def test_handler_exception_is_reraised_at_the_end_of_the_block_not_printed(capfd
                 assert client.recv(1024) == b""  # the server closed the connection
             reached_end_of_body = True
     assert reached_end_of_body  # raised at the end of the block, not in the middle
-    assert excinfo.value is raised[0]  # the very same exception object
+    assert excinfo.value.original is raised[0]  # the very same exception object, explained
+    assert isinstance(excinfo.value, AssertionError)
     assert server.errors == [raised[0]]
     assert capfd.readouterr().err == ""  # nothing reached stderr (fd 2 or sys.stderr)
     assert snapshot() == before
@@ -293,6 +294,74 @@ def test_the_body_exception_wins_over_the_handler_exception(capfd):
     assert capfd.readouterr().err == ""
 
 
+def handler_error(handler, client_does, **options):
+    """The exception a server with ``handler`` raises at the end of its block, after the
+    client did ``client_does(client_socket)``, closed, and the handler has ended."""
+    ended = threading.Event()
+
+    def watched(conn):
+        try:
+            handler(conn)
+        finally:
+            ended.set()
+
+    watched.__name__ = handler.__name__
+    with pytest.raises(BaseException) as excinfo:
+        with tcp_server(watched, **options) as server:
+            with socket.create_connection(server.address, timeout=2) as client:
+                client_does(client)
+            assert ended.wait(3)
+    return excinfo.value
+
+
+def test_a_broken_pipe_in_the_handler_reads_as_a_message_about_the_client():
+    # The client goes away without reading; the handler's sendall fails with EPIPE or ECONNRESET.
+    def talkative(conn):
+        conn.recv(1)
+        time.sleep(0.2)  # the client has closed by now
+        for _ in range(100):
+            conn.sendall(b"x" * 65536)
+
+    error = handler_error(talkative, lambda c: c.sendall(b"?"), timeout=T)
+    message = str(error)
+    assert isinstance(error, AssertionError)
+    assert isinstance(error, (BrokenPipeError, ConnectionResetError))  # still what it was
+    assert message.startswith("The test's server (its handler talkative) failed with ")
+    assert "conn.sendall(b\"x\" * 65536)" in message  # where it failed
+    assert "closed its socket (or returned, or raised) before the exchange was over" in message
+    assert type(error).__name__ == "AssertionError"  # what a learner's traceback shows
+
+
+def test_a_handler_timeout_says_the_server_waited_for_data():
+    def patient(conn):
+        conn.recv(1024)
+
+    error = handler_error(patient, lambda c: time.sleep(0.5), timeout=0.2)
+    assert isinstance(error, AssertionError) and isinstance(error, TimeoutError)
+    assert "The server waited 0.2 s for data that never came" in str(error)
+    assert "what ends a message (a newline, a length, or closing the connection)" in str(error)
+
+
+def test_undecodable_bytes_in_the_handler_say_what_was_sent():
+    def reader(conn):
+        conn.recv(16).decode("utf-8")
+
+    error = handler_error(reader, lambda c: c.sendall(b"\xff\xfe"), timeout=T)
+    assert isinstance(error, UnicodeDecodeError) and isinstance(error, AssertionError)
+    assert "UnicodeDecodeError" in str(error) and "not UTF-8 text" in str(error)
+
+
+def test_an_assertion_in_the_handler_is_reraised_unchanged():
+    raised = []
+
+    def checking(conn):
+        raised.append(AssertionError("the request: expected b'HI', got b'hi'."))
+        raise raised[-1]
+
+    error = handler_error(checking, lambda c: c.recv(16), timeout=T)
+    assert error is raised[0]
+
+
 def test_errors_property_is_a_copy():
     with tcp_server(upper, timeout=T) as server:
         server.errors.append(ValueError("not really"))
@@ -336,12 +405,14 @@ def test_handler_that_drops_its_timeout_is_unblocked_and_reported(capfd):
     before = snapshot()
     start = time.monotonic()
     with socket.socket() as client:
-        with pytest.raises(TimeoutError, match="still running 0.5 s after the with block ended"):
+        with pytest.raises(TimeoutError, match="still running 0.5 s after the with block ended") as excinfo:
             with tcp_server(stubborn, timeout=T) as server:
                 client.settimeout(2)
                 client.connect(server.address)
                 assert entered.wait(2)
         elapsed = time.monotonic() - start
+    assert "it waited for something from the code under test that never came" in str(excinfo.value)
+    assert isinstance(excinfo.value, AssertionError)
     assert woke == [b""]  # the handler thread really was woken, and has ended
     assert len(server.errors) == 1  # the follow-up error of the woken handler is not reported
     assert elapsed < T + 1.5
