@@ -91,8 +91,8 @@ class BackgroundServer:
         name = getattr(self.handler, "__name__", "handler")
         if isinstance(error, _StillRunning):
             return failure(error, (
-                f"The test's server (its handler {name}) was still running {self.timeout:g} s after the "
-                "with block ended: it waited for something from the code under test that never came. "
+                f"The test's server expected its handler {name} to be done when the test was, but it was "
+                f"still running {self.timeout:g} s after the with block ended: it waited for something from the code under test that never came. "
                 "Check that everything was sent (sendall) with what ends it (a newline, a length, or "
                 "closing the connection), and that every connection made was closed."))
         if isinstance(error, TimeoutError):
@@ -109,8 +109,9 @@ class BackgroundServer:
             meaning = _exception_hint(error) or (
                 "The server could not handle what it was sent; compare what the code under test sends "
                 "with what the exercise asks for.")
-        return failure(error, f"The test's server (its handler {name}) failed with {_raised_text(error)}"
-                              f"{_where(error.__traceback__)}. {meaning}")
+        return failure(error, f"The test's server expected to finish its exchange with the code under test, "
+                              f"but its handler {name} got {_raised_text(error)}{_where(error.__traceback__)}. "
+                              f"{meaning}")
 
     def stop(self) -> None:
         """Stop accepting, give running handlers ``timeout`` seconds, then close everything."""

@@ -121,15 +121,18 @@ def errors_shown(path: Path) -> dict[str, tuple[str, str]]:
     return shown
 
 
-def bare_messages(failed: set[str], shown: dict[str, tuple[str, str]], kind: str) -> dict[str, str]:
+def bare_messages(failed: set[str], shown: dict[str, tuple[str, str]], kind: str,
+                  hangs: bool = False) -> dict[str, str]:
     """{grade_id: what the learner sees} for the failed test cells whose error does not say what
-    was expected: anything but an AssertionError with such words (or the blank's stub error)."""
+    was expected: anything but an AssertionError with such words (or the blank's stub error; or,
+    after an answer cell that hung and was stopped by nbgrader, the NameError of what it never
+    defined: that answer cell shows the timeout)."""
     bare = {}
     for grade_id in sorted(failed):
         ename, evalue = shown.get(grade_id, ("", ""))
         if ename == "AssertionError" and SAYS_WHAT_WAS_EXPECTED.search(evalue):
             continue
-        if kind == "blank" and ename == "NotImplementedError":
+        if (kind == "blank" and ename == "NotImplementedError") or (hangs and ename == "NameError"):
             continue
         bare[grade_id] = f"{ename}: {evalue}"[:300] if ename else "no error shown (stderr output, or a timeout?)"
     return bare
@@ -185,7 +188,9 @@ def test_submission(assignment, student, entry, kind, grading_root):
         assert took < budget, f"{assignment} / {what}: grading took {took:.0f} s, more than {budget:.0f} s"
     if kind in ("wrong", "blank"):
         failed = {g for g, (score, _) in scores.items() if score == 0}
-        bare = bare_messages(failed, result["messages"][student], kind)
+        shown = result["messages"][student]
+        print("\n".join(f"{g}: {': '.join(shown.get(g, ('(no error shown)',)))}" for g in sorted(failed)))  # -rP
+        bare = bare_messages(failed, shown, kind, bool(entry and entry.get("hangs")))
         listed = "\n  ".join(f"{g}: {m}" for g, m in bare.items())
         unknown = {g for g in bare if (assignment, g) not in KNOWN_BARE}
         assert not unknown, (f"{assignment} / {what}: failed test cells whose message does not say what was "

@@ -326,7 +326,8 @@ def test_a_broken_pipe_in_the_handler_reads_as_a_message_about_the_client():
     message = str(error)
     assert isinstance(error, AssertionError)
     assert isinstance(error, (BrokenPipeError, ConnectionResetError))  # still what it was
-    assert message.startswith("The test's server (its handler talkative) failed with ")
+    assert message.startswith("The test's server expected to finish its exchange with the code under test, "
+                              "but its handler talkative got ")
     assert "conn.sendall(b\"x\" * 65536)" in message  # where it failed
     assert "closed its socket (or returned, or raised) before the exchange was over" in message
     assert type(error).__name__ == "AssertionError"  # what a learner's traceback shows
