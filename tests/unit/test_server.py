@@ -532,3 +532,20 @@ def test_unix_bind_failure_removes_its_temporary_folder(tmp_path, monkeypatch):
     assert list(long_tmp.iterdir()) == []
     del excinfo
     assert snapshot() == before
+
+
+def test_a_relays_error_is_explained_too():
+    # Relays (socketlab.relay) are BackgroundServers: their errors reach a test cell the same way.
+    from socketlab.relay import stream_relay
+
+    spare = socket.create_server(("127.0.0.1", 0))
+    nobody = spare.getsockname()
+    spare.close()
+    with pytest.raises(ConnectionRefusedError) as excinfo:
+        with stream_relay(nobody) as relay:
+            with socket.create_connection(relay.address, timeout=2) as client:
+                assert client.recv(10) == b""
+    assert isinstance(excinfo.value, AssertionError)
+    assert str(excinfo.value).startswith("The test's server expected to finish its exchange with the code "
+                                         "under test, but its handler _relay got ConnectionRefusedError")
+    assert "Nothing was listening at the address connected to." in str(excinfo.value)
