@@ -777,3 +777,28 @@ def test_expect_survives_a_repr_or_eq_that_raises():
 
     with pytest.raises(AssertionError, match=r"^the reply: expected <Broken object>, got <Broken object>\.$"):
         expect(Broken(), Broken(), "the reply")
+
+
+def test_the_test_servers_own_threads_are_not_blamed_on_the_call():
+    # The call keeps a connection to the test's server open (here the test holds it); the
+    # server's handler thread for it outlives the call, but it is the test's thread.
+    def patient(conn):
+        conn.settimeout(3)
+        try:
+            while conn.recv(1024):
+                pass
+        except OSError:
+            pass
+
+    kept = []
+
+    def client_that_gives_up(address):
+        kept.append(socket.create_connection(address, timeout=1))
+        raise TimeoutError("gave up")
+
+    with tcp_server(patient, timeout=3.0) as server:
+        try:
+            error = expect_raises(TimeoutError, client_that_gives_up, server.address, limit=1.0)
+        finally:
+            kept[0].close()
+    assert str(error) == "gave up"
