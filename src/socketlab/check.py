@@ -47,6 +47,8 @@ def _describe_call(fn: Callable, args: tuple, kwargs: dict) -> str:
 
 
 def _short(value: Any, limit: int = 60) -> str:
+    if isinstance(value, socket.socket):
+        return "<socket>"  # its repr (fd, family, addresses) says nothing a learner needs, at length
     try:
         text = repr(value)
     except Exception:  # noqa: BLE001 (a learner's object whose __repr__ breaks)
@@ -90,8 +92,10 @@ def _type_difference(actual: Any, expected: Any, path: str = "", depth: int = 0)
         return None
     where = f"{path} is " if path else ""
     ta, te = type(actual), type(expected)
+    if actual is None or expected is None:
+        return None  # None against a value: the values show the difference
     if not _compatible(ta, te):
-        return f"{where}a {_type_name(ta, te)}, not {_type_name(te, ta)}"
+        return f"{where}{_a(_type_name(ta, te))}, not {_type_name(te, ta)}"
     for base in (tuple, list):
         if isinstance(expected, base) and base.__len__(actual) == base.__len__(expected):
             for i, (a, e) in enumerate(zip(base.__iter__(actual), base.__iter__(expected))):
@@ -103,7 +107,7 @@ def _type_difference(actual: Any, expected: Any, path: str = "", depth: int = 0)
         key_types = {type(k) for k in dict.keys(expected)}
         for key in dict.keys(actual):
             if key_types and not any(_compatible(type(key), t) for t in key_types):
-                return f"key {_short(key)} of {path or 'it'} is a {_type_name(type(key))}"
+                return f"key {_short(key)} of {path or 'it'} is {_a(_type_name(type(key)))}"
         for key, value in dict.items(expected):
             if dict.__contains__(actual, key):
                 found = _type_difference(dict.__getitem__(actual, key), value, f"{path}[{key!r}]", depth + 1)
@@ -113,8 +117,12 @@ def _type_difference(actual: Any, expected: Any, path: str = "", depth: int = 0)
         types = {type(e) for e in expected}
         for item in (set.__iter__(actual) if isinstance(actual, set) else frozenset.__iter__(actual)):
             if types and not any(_compatible(type(item), t) for t in types):
-                return f"item {_short(item)} of {path or 'it'} is a {_type_name(type(item))}"
+                return f"item {_short(item)} of {path or 'it'} is {_a(_type_name(type(item)))}"
     return None
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _equal(actual: Any, expected: Any) -> bool:
@@ -134,7 +142,7 @@ def expect(actual: Any, expected: Any, what: str, hint: str = "") -> None:
     if difference is None and _equal(actual, expected):
         return
     message = f"{what}: expected {_short(expected, 200)}, got {_short(actual, 200)}"
-    if difference and actual is not None and expected is not None:  # (not `in`: that calls __eq__)
+    if difference:
         message += f" ({difference})"
     raise AssertionError(f"{message}. {hint}".strip())
 
@@ -335,7 +343,8 @@ def _waiting_for(thread: threading.Thread, limit: float) -> str:
                         "one: settimeout(...) or create_connection(..., timeout=...).")
             if timeout > limit:
                 return (f"{told}, on a socket whose timeout ({timeout:g} s) is longer than this test waits "
-                        f"({limit:g} s).")
+                        f"({limit:g} s): was it waiting for more than the other side sends, or for data "
+                        "after the other side was done?")
             return (f"{told}, on a socket whose timeout is {timeout:g} s, so that call must have timed out "
                     "and been made again: a loop that catches TimeoutError and tries again never ends. Let "
                     "the TimeoutError through, or stop after a deadline.")

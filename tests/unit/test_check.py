@@ -420,6 +420,17 @@ def test_expect_message_ends_with_the_hint():
     assert str(excinfo.value) == "the reply: expected b'hi', got 'hi' (a str, not bytes). recv returns bytes, not str."
 
 
+def test_a_socket_argument_is_shown_briefly():
+    with socket.socket() as s:
+        with pytest.raises(AssertionError, match=r"^recv_all\(<socket>, 10\): expected it to return, got KeyError"):
+            run_limited(_named("recv_all", lambda sock, n: {}["x"]), s, 10, limit=LIMIT)
+
+
+def _named(name, fn):
+    fn.__name__ = name
+    return fn
+
+
 def test_expect_shortens_long_values():
     expected, actual = b"x" * 300, b"y" * 1000
     with pytest.raises(AssertionError) as excinfo:
@@ -631,7 +642,7 @@ def test_a_timeout_longer_than_the_limit_is_named():
 
     with tcp_server(silent, timeout=1.0) as server:
         message = overran(patient, server.address)
-    assert "on a socket whose timeout (30 s) is longer than this test waits (0.3 s)." in message
+    assert "on a socket whose timeout (30 s) is longer than this test waits (0.3 s): was it waiting" in message
 
 
 def test_a_timeout_in_makefile_readline_names_the_reading():
@@ -701,17 +712,17 @@ class AlwaysEqual:
 
 def test_expect_fails_an_object_that_claims_to_equal_anything():
     with pytest.raises(AssertionError, match=r"^the reply: expected 'HI', got <.*AlwaysEqual object at .*> "
-                                             r"\(a AlwaysEqual, not str\)\.$"):
+                                             r"\(an AlwaysEqual, not str\)\.$"):
         expect(AlwaysEqual(), "HI", "the reply")
 
 
 def test_expect_fails_such_an_object_inside_a_container():
     for actual, expected, where in [
-            ([1, AlwaysEqual()], [1, 2], r"\[1\] is a AlwaysEqual, not int"),
-            ((b"a", [AlwaysEqual()]), (b"a", [b"b"]), r"\[1\]\[0\] is a AlwaysEqual, not bytes"),
-            ({"port": AlwaysEqual()}, {"port": 80}, r"\['port'\] is a AlwaysEqual, not int"),
-            ({AlwaysEqual(): 1}, {"a": 1}, "key <.*> of it is a AlwaysEqual"),
-            ({AlwaysEqual()}, {"a"}, "item <.*> of it is a AlwaysEqual")]:
+            ([1, AlwaysEqual()], [1, 2], r"\[1\] is an AlwaysEqual, not int"),
+            ((b"a", [AlwaysEqual()]), (b"a", [b"b"]), r"\[1\]\[0\] is an AlwaysEqual, not bytes"),
+            ({"port": AlwaysEqual()}, {"port": 80}, r"\['port'\] is an AlwaysEqual, not int"),
+            ({AlwaysEqual(): 1}, {"a": 1}, "key <.*> of it is an AlwaysEqual"),
+            ({AlwaysEqual()}, {"a"}, "item <.*> of it is an AlwaysEqual")]:
         with pytest.raises(AssertionError, match=where):
             expect(actual, expected, "the value")
 
@@ -733,7 +744,7 @@ def test_expect_tells_bool_from_int_and_tuple_from_list():
     assert str(excinfo.value) == "the count: expected 1, got True (a bool, not int)."
     with pytest.raises(AssertionError) as excinfo:
         expect(0, False, "the flag")
-    assert str(excinfo.value) == "the flag: expected False, got 0 (a int, not bool)."
+    assert str(excinfo.value) == "the flag: expected False, got 0 (an int, not bool)."
     with pytest.raises(AssertionError) as excinfo:
         expect(["::1", 80], ("::1", 80), "the endpoint", hint="Return a tuple.")
     assert str(excinfo.value) == "the endpoint: expected ('::1', 80), got ['::1', 80] (a list, not tuple). Return a tuple."
@@ -751,6 +762,9 @@ def test_expect_accepts_subclasses_that_keep_their_base_equality():
     with pytest.raises(AssertionError, match=r"\(a SocketKind, not AddressFamily\)"):
         expect(socket.SOCK_STREAM, socket.AF_UNIX, "the family")  # both 1, not the same thing
     expect(None, None, "nothing")
+    with pytest.raises(AssertionError) as excinfo:
+        expect([5, 4006], [5, None], "the lengths")
+    assert str(excinfo.value) == "the lengths: expected [5, None], got [5, 4006]."  # no type note for None
     expect({"a": [1, (2, 3)]}, {"a": [1, (2, 3)]}, "nested values")
 
 
