@@ -24,6 +24,7 @@ import sys
 import sysconfig
 import tempfile
 import threading
+import time
 import traceback
 import warnings
 from typing import Any, Callable, Optional
@@ -185,15 +186,37 @@ def _code(line: str) -> str:
     return line if len(line) <= 80 else line[:77] + "..."
 
 
+def _innermost(tb) -> Optional[traceback.FrameSummary]:
+    """The innermost frame of a traceback outside the standard library and socketlab."""
+    for frame in reversed(traceback.extract_tb(tb)):
+        if not _is_library(frame.filename):
+            return frame
+    return None
+
+
 def _where(tb) -> str:
     """' (at line 5 of shout: `conn.sendall(data)`)' for the innermost frame outside the
     standard library and socketlab, or '' when there is none."""
-    for frame in reversed(traceback.extract_tb(tb)):
-        if os.path.realpath(frame.filename).startswith(_LIBRARY_DIRS) or frame.filename.startswith("<frozen"):
-            continue
-        line = _code(frame.line or "")
-        return f" (at line {frame.lineno} of {frame.name}{f': `{line}`' if line else ''})"
-    return ""
+    frame = _innermost(tb)
+    if frame is None:
+        return ""
+    line = _code(frame.line or "")
+    return f" (at line {frame.lineno} of {frame.name}{f': `{line}`' if line else ''})"
+
+
+# Errors of test servers' handlers (socketlab.server), newest last, with the time they happened:
+# when a call fails meanwhile (a client whose server broke off), its message names the first cause.
+_SERVER_ERRORS: list[tuple[float, BaseException]] = []
+
+
+def note_server_error(error: BaseException) -> None:
+    """Called by socketlab.server when code under test that a test server runs raises."""
+    _SERVER_ERRORS.append((time.monotonic(), error))
+    del _SERVER_ERRORS[:-10]
+
+
+def _server_errors_since(start: float) -> list[BaseException]:
+    return [e for t, e in list(_SERVER_ERRORS) if t >= start]
 
 
 def _exception_hint(exc: BaseException) -> str:
@@ -359,6 +382,7 @@ def _waiting_for(thread: threading.Thread, limit: float) -> str:
 class _Outcome:
     def __init__(self, call: str):
         self.call = call
+        self.start = time.monotonic()
         self.value: Any = None
         self.error: Optional[BaseException] = None
         self.unclosed: list[str] = []
@@ -450,13 +474,21 @@ def _speaks_for_itself(exc: BaseException) -> bool:
     return isinstance(exc, (NotImplementedError, AssertionError)) or not isinstance(exc, Exception)
 
 
-def _unexpected(outcome: _Outcome, expected: str, hint: str) -> AssertionError:
+def _unexpected(outcome: _Outcome, expected: str, hint: str) -> BaseException:
     exc = outcome.error
     leaks = outcome.leaks()
+    first = [e for e in _server_errors_since(outcome.start) if e is not exc]
+    if first and isinstance(first[0], NotImplementedError):
+        return first[0]  # a stub the test's server ran (a learner's handler): it speaks for itself
+    if first:
+        cause = (f"Before that, the code the test's server runs for each connection raised "
+                 f"{_raised_text(first[0])}{_where(first[0].__traceback__)}: look there first.")
+    else:
+        cause = _exception_hint(exc)
     return failure(exc, _join(
         f"{outcome.call}: expected {expected}, got {_raised_text(exc)}{_where(exc.__traceback__)}"
         + (f"; it also {leaks}." if leaks else "."),
-        _exception_hint(exc), outcome.leak_advice() if leaks else "", hint))
+        cause, outcome.leak_advice() if leaks else "", hint))
 
 
 def run_limited(fn: Callable, *args, limit: float = 5.0, allow_leaks: bool = False, hint: str = "",

@@ -27,7 +27,7 @@ import tempfile
 import threading
 from typing import Callable, Optional
 
-from socketlab.check import _exception_hint, _raised_text, _where, failure
+from socketlab.check import _exception_hint, _innermost, _raised_text, _where, failure, note_server_error
 
 __all__ = ["BackgroundServer", "tcp_server", "udp_server", "unix_server"]
 
@@ -83,12 +83,26 @@ class BackgroundServer:
         if self._errors and exc is None:
             raise self._explained(self._errors[0])
 
+    def _raised_by_code_under_test(self, error: BaseException):
+        """The frame that raised ``error`` when it is in code defined outside the handler's own
+        cell or file, which the handler called: the code under test served by the test's server
+        (a learner's handle_client), not the test's own handler. None otherwise."""
+        raised_in = _innermost(error.__traceback__)
+        handler_file = getattr(getattr(self.handler, "__code__", None), "co_filename", None)
+        return raised_in if raised_in and handler_file and raised_in.filename != handler_file else None
+
     def _explained(self, error: BaseException) -> BaseException:
         """The handler's error as a learner reads it: what the test's server was doing, what
         went wrong, what it usually means for the code under test."""
-        if isinstance(error, AssertionError) or not isinstance(error, Exception):
-            return error  # the test's own check in the handler, or KeyboardInterrupt: already clear
+        if isinstance(error, (AssertionError, NotImplementedError)) or not isinstance(error, Exception):
+            return error  # the test's own check in the handler, a stub, KeyboardInterrupt: already clear
         name = getattr(self.handler, "__name__", "handler")
+        raised_in = self._raised_by_code_under_test(error)
+        if raised_in:
+            return failure(error, " ".join(p for p in (
+                f"{raised_in.name}, run by the test's server for each connection, was expected to "
+                f"handle it, but raised {_raised_text(error)}{_where(error.__traceback__)}.",
+                _exception_hint(error)) if p))
         if isinstance(error, _StillRunning):
             return failure(error, (
                 f"The test's server expected its handler {name} to be done when the test was, but it was "
@@ -146,6 +160,8 @@ class BackgroundServer:
         except BaseException as exc:  # re-raised in the caller by __exit__
             if not self._forced:
                 self._errors.append(exc)
+                if self._raised_by_code_under_test(exc):
+                    note_server_error(exc)  # a check failing meanwhile names it as the first cause
 
     def _ready(self) -> bool:
         """Wait until the server socket is readable; False once stop() was called."""

@@ -20,6 +20,7 @@ import warnings
 import psutil
 import pytest
 
+from socketlab.check import run_limited
 from socketlab.server import BackgroundServer, tcp_server, udp_server, unix_server
 
 T = 0.5  # the servers' handler timeout in these tests
@@ -549,3 +550,75 @@ def test_a_relays_error_is_explained_too():
     assert str(excinfo.value).startswith("The test's server expected to finish its exchange with the code "
                                          "under test, but its handler _relay got ConnectionRefusedError")
     assert "Nothing was listening at the address connected to." in str(excinfo.value)
+
+
+LEARNERS_CELL = '''
+def handle_client(conn):
+    while True:
+        chunk = conn.recv(4096)
+        if not chunk:
+            return
+        conn.sendall(chunk.upper())
+
+def stub(conn):
+    raise NotImplementedError()
+
+def upper_text(conn):
+    chunk = conn.recv(4096)
+    conn.sendall(chunk.decode("utf-8").upper().encode("utf-8"))
+'''
+
+
+def learners(name):
+    """A function as if from a learner's answer cell: code compiled under a file name of its own."""
+    namespace = {}
+    exec(compile(LEARNERS_CELL, "/tmp/ipykernel_1/answer_cell.py", "exec"), namespace)
+    return namespace[name]
+
+
+def test_an_error_in_the_code_under_test_that_a_server_runs_is_not_blamed_on_the_test():
+    # The learner's handler serves the test's client, which resets the connection on purpose.
+    handle_client = learners("handle_client")
+    error = handler_error(lambda conn: handle_client(conn), lambda c: (
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"),
+        c.sendall(b"x"), time.sleep(0.2)), timeout=T)
+    message = str(error)
+    assert isinstance(error, AssertionError) and isinstance(error, ConnectionResetError)
+    assert message.startswith("handle_client, run by the test's server for each connection, was expected "
+                              "to handle it, but raised ConnectionResetError")
+    assert "the code under test closed its socket" not in message  # that would be the learner's server
+    assert "The other side closed or reset the connection" in message
+
+
+def test_a_stub_run_by_a_server_speaks_for_itself_also_through_a_failing_client():
+    stub = learners("stub")
+
+    def session(address):
+        with socket.create_connection(address, timeout=2) as c:
+            time.sleep(0.2)  # the stub has raised and its connection is closed
+            c.sendall(b"x" * 1_000_000)
+            return c.recv(10)
+
+    with pytest.raises(NotImplementedError):
+        with tcp_server(lambda conn: stub(conn), timeout=T) as server:
+            with pytest.raises(NotImplementedError):  # not "session() got BrokenPipeError"
+                run_limited(session, server.address, limit=3)
+
+
+def test_a_client_failing_after_the_code_under_test_failed_in_the_server_names_that_first():
+    handle_client = learners("handle_client")
+
+    def session(address):
+        with socket.create_connection(address, timeout=2) as c:
+            c.sendall(b"\xff" * 10)
+            time.sleep(0.3)
+            c.sendall(b"x" * 1_000_000)  # the server side has failed: EPIPE or ECONNRESET
+            return c.recv(10)
+
+    upper_text = learners("upper_text")
+    with pytest.raises(UnicodeDecodeError):
+        with tcp_server(lambda conn: upper_text(conn), timeout=T) as server:
+            with pytest.raises(AssertionError) as excinfo:
+                run_limited(session, server.address, limit=3)
+    assert "Before that, the code the test's server runs for each connection raised UnicodeDecodeError" in \
+        str(excinfo.value)
