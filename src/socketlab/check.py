@@ -229,6 +229,9 @@ def _exception_hint(exc: BaseException) -> str:
         if socket.getaddrinfo is not _REAL_GETADDRINFO:
             return ("This test replaced socket.getaddrinfo with a stand-in that knows only the names the "
                     "test gives it (nothing leaves this machine); the error came from that stand-in.")
+        if exc.errno == getattr(socket, "EAI_FAMILY", None) or exc.errno == getattr(socket, "EAI_ADDRFAMILY", None):
+            return ("getaddrinfo found no address of the family it was asked for (an IPv6 address asked "
+                    "for as AF_INET, or the other way round).")
         return "getaddrinfo could not turn that name into an address."
     if isinstance(exc, (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)):
         return "The other side closed or reset the connection while this side was still sending or reading."

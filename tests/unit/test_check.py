@@ -816,3 +816,12 @@ def test_the_test_servers_own_threads_are_not_blamed_on_the_call():
         finally:
             kept[0].close()
     assert str(error) == "gave up"
+
+
+def test_a_gaierror_for_the_wrong_family_says_so():
+    def ipv4_only(host):
+        return socket.getaddrinfo(host, 80, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_NUMERICHOST)
+
+    with pytest.raises(socket.gaierror) as excinfo:
+        run_limited(ipv4_only, "::1", limit=LIMIT)
+    assert "getaddrinfo found no address of the family it was asked for" in str(excinfo.value)
