@@ -38,7 +38,16 @@ SAYS_WHAT_WAS_EXPECTED = re.compile(r"expected|did not return within|returned bu
 # (assignment, test cell) whose failure messages were found bare for some wrong answer and
 # are being fixed in the notebooks; each case that meets one is reported as xfail, with the
 # messages. Remove a pair once its notebook says what was expected.
-KNOWN_BARE: set[tuple[str, str]] = set()
+KNOWN_BARE: set[tuple[str, str]] = {
+    # 09's own reply reader raises "AssertionError: no complete reply line from the server within
+    # 2.0 s": what happened, but not what was expected nor what to look at.
+    ("09-command-server", "ex2-test-long"),     # wrong answer 'no line-length limit'
+    ("09-command-server", "ex3-test-stop"),     # 'stop does not wake or join the client threads'
+    ("09-command-server", "ex3-test-basic"),    # 'iterative server: one client at a time'
+    ("09-command-server", "ex3-test-garbage"),  # (same)
+    ("09-command-server", "ex3-test-many"),     # (same)
+    ("09-command-server", "ex3-test-slow"),     # (same)
+}
 
 
 def nbgrader_cells(nb) -> dict[str, nbformat.NotebookNode]:
