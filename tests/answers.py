@@ -7,7 +7,8 @@ Each file defines a list of entries (WRONG_ANSWERS or RIGHT_ANSWERS), one answer
     source         the whole answer cell, or
     mutate         [(old, new), ...]: the solution's cell with each old text replaced
     fails          (wrong answers) the test cells that must score 0; all others keep full marks
-    breaks         (wrong answers) the requirement numbers of the exercise it breaks, e.g. [2]
+    breaks         (wrong answers) the requirement numbers of the exercise it breaks, e.g. [2]: the
+                   numbered **Requirements** of the exercise whose answer cell `cell` is; each at least 1
     hangs          (wrong answers) True when a cell of it blocks until nbgrader's cell timeout
     hanging_cells  (wrong answers) how many cells may each cost one timeout (default 1)
 
@@ -44,6 +45,10 @@ def problems(entry: dict, kind: str) -> list[str]:
         found.append("give exactly one of 'source' and 'mutate'")
     found += [f"{key!r} should be {allowed[key].__name__}, not {type(value).__name__}"
               for key, value in entry.items() if key in allowed and not isinstance(value, allowed[key])]
+    breaks = entry.get("breaks")
+    if isinstance(breaks, list) and (not breaks or len(set(map(repr, breaks))) != len(breaks) or not all(
+            type(n) is int and n >= 1 for n in breaks)):
+        found.append(f"'breaks' should list requirement numbers (1, 2, ...) once each, not {breaks!r}")
     return found
 
 

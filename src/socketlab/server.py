@@ -4,6 +4,10 @@ A server runs its handler in threads on loopback and a port the kernel picks,
 gives back its address, and stops when its ``with`` block ends. An exception in
 the handler is re-raised in the caller at the end of the block, instead of being
 printed to stderr from a thread (which would cost a notebook test cell its points).
+It is re-raised as an AssertionError that says what the server was doing and what
+that usually means for the learner's code, and is still an instance of the handler's
+exception type (``socketlab.check.failure``); an AssertionError (a test's own check
+inside the handler) is re-raised unchanged.
 
     def upper(conn):
         conn.sendall(conn.recv(1024).upper())
@@ -23,7 +27,13 @@ import tempfile
 import threading
 from typing import Callable, Optional
 
+from socketlab.check import _exception_hint, _innermost, _raised_text, _where, failure, note_server_error
+
 __all__ = ["BackgroundServer", "tcp_server", "udp_server", "unix_server"]
+
+
+class _StillRunning(TimeoutError):
+    """A handler that had not finished when its server stopped."""
 
 StreamHandler = Callable[[socket.socket], None]
 DatagramHandler = Callable[[bytes, object], Optional[bytes]]
@@ -71,7 +81,51 @@ class BackgroundServer:
     def __exit__(self, exc_type, exc, tb) -> None:
         self.stop()
         if self._errors and exc is None:
-            raise self._errors[0]
+            raise self._explained(self._errors[0])
+
+    def _raised_by_code_under_test(self, error: BaseException):
+        """The frame that raised ``error`` when it is in code defined outside the handler's own
+        cell or file, which the handler called: the code under test served by the test's server
+        (a learner's handle_client), not the test's own handler. None otherwise."""
+        raised_in = _innermost(error.__traceback__)
+        handler_file = getattr(getattr(self.handler, "__code__", None), "co_filename", None)
+        return raised_in if raised_in and handler_file and raised_in.filename != handler_file else None
+
+    def _explained(self, error: BaseException) -> BaseException:
+        """The handler's error as a learner reads it: what the test's server was doing, what
+        went wrong, what it usually means for the code under test."""
+        if isinstance(error, (AssertionError, NotImplementedError)) or not isinstance(error, Exception):
+            return error  # the test's own check in the handler, a stub, KeyboardInterrupt: already clear
+        name = getattr(self.handler, "__name__", "handler")
+        raised_in = self._raised_by_code_under_test(error)
+        if raised_in:
+            return failure(error, " ".join(p for p in (
+                f"{raised_in.name}, run by the test's server for each connection, was expected to "
+                f"handle it, but raised {_raised_text(error)}{_where(error.__traceback__)}.",
+                _exception_hint(error)) if p))
+        if isinstance(error, _StillRunning):
+            return failure(error, (
+                f"The test's server expected its handler {name} to be done when the test was, but it was "
+                f"still running {self.timeout:g} s after the with block ended: it waited for something from the code under test that never came. "
+                "Check that everything was sent (sendall) with what ends it (a newline, a length, or "
+                "closing the connection), and that every connection made was closed."))
+        if isinstance(error, TimeoutError):
+            meaning = (f"The server waited {self.timeout:g} s for data that never came: check that "
+                       "everything was sent (sendall), with what ends a message (a newline, a length, or "
+                       "closing the connection).")
+        elif isinstance(error, (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)):
+            meaning = ("The connection was closed or reset from the other side while the server was still "
+                       "sending or reading: the code under test closed its socket (or returned, or raised) "
+                       "before the exchange was over.")
+        elif isinstance(error, UnicodeDecodeError):
+            meaning = "The server was sent bytes that are not UTF-8 text: encode text with .encode('utf-8')."
+        else:
+            meaning = _exception_hint(error) or (
+                "The server could not handle what it was sent; compare what the code under test sends "
+                "with what the exercise asks for.")
+        return failure(error, f"The test's server expected to finish its exchange with the code under test, "
+                              f"but its handler {name} got {_raised_text(error)}{_where(error.__traceback__)}. "
+                              f"{meaning}")
 
     def stop(self) -> None:
         """Stop accepting, give running handlers ``timeout`` seconds, then close everything."""
@@ -89,7 +143,7 @@ class BackgroundServer:
                 self._shutdown_conns()
                 thread.join(1.0)
         if stuck:  # reported even when the forced shutdown did wake the handler
-            self._errors.append(TimeoutError(
+            self._errors.append(_StillRunning(
                 f"the server's handler was still running {self.timeout} s after the "
                 "with block ended; does it wait for data that never comes?"))
         self._close_sockets()
@@ -106,6 +160,8 @@ class BackgroundServer:
         except BaseException as exc:  # re-raised in the caller by __exit__
             if not self._forced:
                 self._errors.append(exc)
+                if self._raised_by_code_under_test(exc):
+                    note_server_error(exc)  # a check failing meanwhile names it as the first cause
 
     def _ready(self) -> bool:
         """Wait until the server socket is readable; False once stop() was called."""

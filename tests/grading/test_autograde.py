@@ -6,10 +6,17 @@ submission per typical wrong answer in tests/wrong_answers/<id>.py (exactly the
 listed test cells score 0), one per right answer in tests/right_answers/<id>.py
 (full marks), and the hanging ones (grading still finishes).
 nbgrader's exit code says nothing about scores, so the gradebook is read.
+
+Every test cell a wrong answer (or the blank edition) fails must also say why in words a
+learner can act on: its error, read from the autograded notebook, is an AssertionError
+whose text says what was expected (socketlab.check's messages), or a stub's
+NotImplementedError in the blank edition; never a bare exception. KNOWN_BARE lists the
+test cells whose notebooks are still being fixed; their cases are reported as xfail.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from functools import lru_cache
@@ -24,6 +31,23 @@ from conftest import ROOT, solution_ids
 from socketlab.release import run_nbgrader
 
 CELL_TIMEOUT = 10  # nbgrader_config.py: c.Execute.timeout
+
+# A message says what was expected: the words socketlab.check's messages are built on.
+SAYS_WHAT_WAS_EXPECTED = re.compile(r"expected|did not return within|returned but left")
+
+# (assignment, test cell) whose failure messages were found bare for some wrong answer and
+# are being fixed in the notebooks; each case that meets one is reported as xfail, with the
+# messages. Remove a pair once its notebook says what was expected.
+KNOWN_BARE: set[tuple[str, str]] = {
+    # 09's own reply reader raises "AssertionError: no complete reply line from the server within
+    # 2.0 s": what happened, but not what was expected nor what to look at.
+    ("09-command-server", "ex2-test-long"),     # wrong answer 'no line-length limit'
+    ("09-command-server", "ex3-test-stop"),     # 'stop does not wake or join the client threads'
+    ("09-command-server", "ex3-test-basic"),    # 'iterative server: one client at a time'
+    ("09-command-server", "ex3-test-garbage"),  # (same)
+    ("09-command-server", "ex3-test-many"),     # (same)
+    ("09-command-server", "ex3-test-slow"),     # (same)
+}
 
 
 def nbgrader_cells(nb) -> dict[str, nbformat.NotebookNode]:
@@ -88,7 +112,39 @@ def grade_class(assignment: str, course: Path) -> dict:
         for student in class_:
             nb = gb.find_submission_notebook(assignment, assignment, student)
             scores[student] = {g.name: (g.score, g.max_score) for g in nb.grades if g.cell_type == "code"}
-    return {"scores": scores, "times": times}
+    messages = {student: errors_shown(course / "autograded" / student / assignment / f"{assignment}.ipynb")
+                for student in class_}
+    return {"scores": scores, "times": times, "messages": messages}
+
+
+def errors_shown(path: Path) -> dict[str, tuple[str, str]]:
+    """{grade_id: (ename, evalue)} of the test cells that show an error in an autograded notebook."""
+    if not path.exists():
+        return {}
+    shown = {}
+    for grade_id, cell in nbgrader_cells(nbformat.read(path, as_version=4)).items():
+        if cell.cell_type == "code" and cell.metadata["nbgrader"].get("grade"):
+            for out in cell.get("outputs", []):
+                if out.output_type == "error":
+                    shown[grade_id] = (out.ename, out.evalue)
+    return shown
+
+
+def bare_messages(failed: set[str], shown: dict[str, tuple[str, str]], kind: str,
+                  hangs: bool = False) -> dict[str, str]:
+    """{grade_id: what the learner sees} for the failed test cells whose error does not say what
+    was expected: anything but an AssertionError with such words (or the blank's stub error; or,
+    after an answer cell that hung and was stopped by nbgrader, the NameError of what it never
+    defined: that answer cell shows the timeout)."""
+    bare = {}
+    for grade_id in sorted(failed):
+        ename, evalue = shown.get(grade_id, ("", ""))
+        if ename == "AssertionError" and SAYS_WHAT_WAS_EXPECTED.search(evalue):
+            continue
+        if (kind == "blank" and ename == "NotImplementedError") or (hangs and ename == "NameError"):
+            continue
+        bare[grade_id] = f"{ename}: {evalue}"[:300] if ename else "no error shown (stderr output, or a timeout?)"
+    return bare
 
 
 @lru_cache(maxsize=None)
@@ -139,3 +195,14 @@ def test_submission(assignment, student, entry, kind, grading_root):
         budget = result["times"]["typical"] + CELL_TIMEOUT * entry.get("hanging_cells", 1) + 30
         took = result["times"][student]
         assert took < budget, f"{assignment} / {what}: grading took {took:.0f} s, more than {budget:.0f} s"
+    if kind in ("wrong", "blank"):
+        failed = {g for g, (score, _) in scores.items() if score == 0}
+        shown = result["messages"][student]
+        print("\n".join(f"{g}: {': '.join(shown.get(g, ('(no error shown)',)))}" for g in sorted(failed)))  # -rP
+        bare = bare_messages(failed, shown, kind, bool(entry and entry.get("hangs")))
+        listed = "\n  ".join(f"{g}: {m}" for g, m in bare.items())
+        unknown = {g for g in bare if (assignment, g) not in KNOWN_BARE}
+        assert not unknown, (f"{assignment} / {what}: failed test cells whose message does not say what was "
+                             f"expected (use socketlab.check's expect, expect_raises, run_limited):\n  {listed}")
+        if bare:
+            pytest.xfail(f"{assignment} / {what}: known bare messages (KNOWN_BARE), being fixed:\n  {listed}")

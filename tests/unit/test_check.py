@@ -57,15 +57,134 @@ def test_run_limited_reraises_a_stubs_not_implemented_error_unchanged():
     assert excinfo.value is raised[0]  # the very object, not a wrapper
 
 
-def test_run_limited_reraises_other_exceptions_unchanged():
+def test_run_limited_turns_other_exceptions_into_a_message_of_the_same_type():
     def connect_nowhere():
         with socket.socket() as s:
             s.settimeout(1)
             s.connect(("127.0.0.1", closed_port()))
 
-    with pytest.raises(ConnectionRefusedError) as excinfo:
-        run_limited(connect_nowhere, limit=1.0)
-    assert excinfo.value.errno == errno.ECONNREFUSED
+    with pytest.raises(ConnectionRefusedError) as excinfo:  # `except ConnectionError` still works
+        run_limited(connect_nowhere, limit=1.0, hint="Let connect's error reach the caller.")
+    error = excinfo.value
+    assert isinstance(error, AssertionError) and type(error).__name__ == "AssertionError"
+    assert error.errno == errno.ECONNREFUSED and type(error.original) is ConnectionRefusedError
+    assert str(error) == (
+        "connect_nowhere(): expected it to return, got ConnectionRefusedError: [Errno 111] Connection "
+        f"refused (at line {connect_nowhere.__code__.co_firstlineno + 3} of connect_nowhere: "
+        "`s.connect((\"127.0.0.1\", closed_port()))`). Nothing was listening at the address connected to. "
+        "Let connect's error reach the caller.")
+    assert error.__suppress_context__  # one message, not a chain
+
+
+def test_a_learners_own_exception_type_that_cannot_be_copied_still_gives_a_message():
+    class Odd(Exception):
+        def __init__(self, a, b):
+            super().__init__(f"{a}-{b}")
+
+    def odd():
+        raise Odd(1, 2)
+
+    with pytest.raises(AssertionError, match=r"^odd\(\): expected it to return, got Odd: 1-2 \(at line"):
+        run_limited(odd, limit=LIMIT)
+
+
+def test_a_huge_allocation_says_the_length_was_probably_misread():
+    def read_frame():
+        length = int.from_bytes(b"\xff\xff\xff\xff\xff\xff\xff\x00", "little")  # header read the wrong way
+        return bytearray(length)  # MemoryError (or OverflowError) before anything is allocated
+
+    with pytest.raises(AssertionError) as excinfo:
+        run_limited(read_frame, limit=2.0)
+    message = str(excinfo.value)
+    assert message.startswith("read_frame(): expected it to return, got MemoryError")
+    assert "a length prefix read from the wrong bytes" in message and "byte order" in message
+    assert isinstance(excinfo.value, MemoryError)
+
+
+def test_a_gaierror_from_a_replaced_getaddrinfo_says_the_test_replaced_it(monkeypatch):
+    def fake_getaddrinfo(host, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    def resolve():
+        return socket.getaddrinfo("example.invalid", 80)
+
+    with pytest.raises(AssertionError) as excinfo:
+        run_limited(resolve, limit=LIMIT)
+    assert "This test replaced socket.getaddrinfo" not in str(excinfo.value)  # the real one answered
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    with pytest.raises(socket.gaierror) as excinfo:
+        run_limited(resolve, limit=LIMIT)
+    assert "This test replaced socket.getaddrinfo with a stand-in" in str(excinfo.value)
+
+
+def test_a_closed_socket_used_again_is_named_and_scratch_paths_are_shortened(tmp_path):
+    def use_after_close():
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.close()
+        s.connect(str(tmp_path / "server.sock"))
+
+    def missing_file():
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.connect(str(tmp_path / "server.sock"))
+
+    with pytest.raises(AssertionError, match=r"Bad file descriptor.*The socket was already closed when it was used"):
+        run_limited(use_after_close, limit=LIMIT)
+    with pytest.raises(FileNotFoundError) as excinfo:
+        run_limited(missing_file, limit=LIMIT)
+    assert str(tmp_path) not in str(excinfo.value)
+
+
+def test_an_unclosed_socket_is_flagged_when_the_function_raises():
+    def leaky_then_refused(port):
+        s = socket.socket()
+        s.settimeout(1)
+        s.connect(("127.0.0.1", port))  # refused: s is never closed
+
+    with pytest.raises(AssertionError) as excinfo:
+        expect_raises(ConnectionRefusedError, leaky_then_refused, closed_port(), limit=1.0)
+    message = str(excinfo.value)
+    assert message.startswith("leaky_then_refused(")
+    assert "raised ConnectionRefusedError as expected, but left 1 socket(s) open: unclosed <socket.socket" in message
+    assert "so it is closed also when an error is raised" in message
+    # the same call, with leaks allowed, passes; and run_limited reports both things
+    assert isinstance(expect_raises(ConnectionRefusedError, leaky_then_refused, closed_port(), limit=1.0,
+                                    allow_leaks=True), ConnectionRefusedError)
+    with pytest.raises(AssertionError, match=r"got ConnectionRefusedError.*; it also left 1 socket\(s\) open"):
+        run_limited(leaky_then_refused, closed_port(), limit=1.0)
+
+
+def test_a_closed_socket_on_the_error_path_is_not_flagged():
+    def tidy_then_refused(port):
+        with socket.socket() as s:
+            s.settimeout(1)
+            s.connect(("127.0.0.1", port))
+
+    assert isinstance(expect_raises(ConnectionRefusedError, tidy_then_refused, closed_port(), limit=1.0),
+                      ConnectionRefusedError)
+
+
+def test_a_thread_left_running_is_flagged_when_the_function_raises():
+    release = threading.Event()
+
+    def start_then_fail():
+        threading.Thread(target=release.wait, args=(3,), name="orphan", daemon=True).start()
+        raise TimeoutError("gave up")
+
+    try:
+        with pytest.raises(AssertionError, match=r"raised TimeoutError as expected, but left 1 thread\(s\) "
+                                                 r"running \(orphan\)\..*also when an error is raised"):
+            expect_raises(TimeoutError, start_then_fail, limit=LIMIT)
+    finally:
+        release.set()
+
+
+def test_run_limited_adds_its_hint_to_a_timeout():
+    def hang():
+        with socket.create_server(("127.0.0.1", 0)) as s:
+            s.accept()
+
+    with pytest.raises(AssertionError, match=r"without a timeout\..* Give accept a timeout\.$"):
+        run_limited(hang, limit=LIMIT, hint="Give accept a timeout.")
 
 
 # --- run_limited: calls that block ------------------------------------------------------
@@ -90,8 +209,9 @@ def test_blocking_accept_fails_clearly_and_the_thread_is_woken():
         run_limited(serve_once, 0, limit=LIMIT)
     assert time.monotonic() - start < LIMIT + 1.0
     message = str(excinfo.value)
-    assert message.startswith(f"serve_once(0) did not return within {LIMIT} s.")
-    assert "needs a timeout" in message and "settimeout" in message
+    assert message.startswith(f"serve_once(0) did not return within {LIMIT} s. It was waiting in accept, "
+                              "at `s.accept()` (line ")  # its comment is not shown
+    assert "on a socket without a timeout" in message and "settimeout" in message
     workers[0].join(1.0)
     assert not workers[0].is_alive()  # woken up (accept failed), not left blocked
     assert [type(e) for e in woke_with] == [OSError]
@@ -296,8 +416,19 @@ def test_expect_message_says_what_expected_and_got():
 def test_expect_message_ends_with_the_hint():
     with pytest.raises(AssertionError) as excinfo:
         expect("hi", b"hi", "the reply", hint="recv returns bytes, not str.")
-    # repr shows the difference between bytes and str
-    assert str(excinfo.value) == "the reply: expected b'hi', got 'hi'. recv returns bytes, not str."
+    # repr shows the difference between bytes and str, and the types are named
+    assert str(excinfo.value) == "the reply: expected b'hi', got 'hi' (a str, not bytes). recv returns bytes, not str."
+
+
+def test_a_socket_argument_is_shown_briefly():
+    with socket.socket() as s:
+        with pytest.raises(AssertionError, match=r"^recv_all\(<socket>, 10\): expected it to return, got KeyError"):
+            run_limited(_named("recv_all", lambda sock, n: {}["x"]), s, 10, limit=LIMIT)
+
+
+def _named(name, fn):
+    fn.__name__ = name
+    return fn
 
 
 def test_expect_shortens_long_values():
@@ -346,7 +477,9 @@ def test_expect_raises_wrong_type_says_what_came_instead():
 
     with pytest.raises(AssertionError) as excinfo:
         expect_raises(OSError, parse, "http", limit=LIMIT, hint="Let connect's error through.")
-    assert str(excinfo.value) == "parse('http'): expected OSError, got ValueError: bad port. Let connect's error through."
+    assert str(excinfo.value) == ("parse('http'): expected OSError, got ValueError: bad port (at line "
+                                  f"{parse.__code__.co_firstlineno + 1} of parse: `raise ValueError(\"bad port\")`). "
+                                  "Let connect's error through.")
     assert excinfo.value.__suppress_context__  # reads as one message, not a chain of two
 
 
@@ -456,3 +589,239 @@ def test_a_socket_leaked_during_the_call_is_still_blamed():
     with pytest.raises(AssertionError, match="left 1 socket"):
         run_limited(leaks_in_a_cycle, limit=LIMIT)
     gc.collect()
+
+
+# --- what a call that overran its limit was waiting for -------------------------------
+
+def overran(fn, *args, limit=LIMIT) -> str:
+    with pytest.raises(AssertionError) as excinfo:
+        run_limited(fn, *args, limit=limit)
+    return str(excinfo.value)
+
+
+def silent(conn):
+    """A test server that reads until the client goes away and never answers."""
+    while conn.recv(1024):
+        pass
+
+
+def test_a_timeout_names_the_recv_and_its_missing_timeout():
+    def ask(address):
+        with socket.create_connection(address) as conn:
+            conn.sendall(b"hi")
+            return conn.recv(1024)
+
+    with tcp_server(silent, timeout=1.0) as server:
+        message = overran(ask, server.address)
+    assert "It was waiting in recv, at `return conn.recv(1024)` (line " in message
+    assert "of ask), on a socket without a timeout." in message
+
+
+def test_a_timeout_on_a_loop_that_swallows_timeouts_says_so_not_add_a_timeout():
+    # The learner did set a timeout; telling them to add one would contradict what they did.
+
+    def stubborn(address):
+        with socket.create_connection(address, timeout=0.05) as conn:
+            while True:
+                try:
+                    return conn.recv(1024)
+                except TimeoutError:
+                    pass
+
+    with tcp_server(silent, timeout=1.0) as server:
+        message = overran(stubborn, server.address)
+    assert "on a socket whose timeout is 0.05 s" in message
+    assert "a loop that catches TimeoutError and tries again never ends" in message
+    assert "without a timeout" not in message
+
+
+def test_a_timeout_longer_than_the_limit_is_named():
+    def patient(address):
+        with socket.create_connection(address, timeout=30) as conn:
+            return conn.recv(1024)
+
+    with tcp_server(silent, timeout=1.0) as server:
+        message = overran(patient, server.address)
+    assert "on a socket whose timeout (30 s) is longer than this test waits (0.3 s): was it waiting" in message
+
+
+def test_a_timeout_in_makefile_readline_names_the_reading():
+    def read_line(address):
+        with socket.create_connection(address) as conn, conn.makefile("rb") as reader:
+            return reader.readline()
+
+    with tcp_server(silent, timeout=1.0) as server:
+        message = overran(read_line, server.address)
+    assert "It was waiting in recv (reading through makefile), at `return reader.readline()`" in message
+    assert "on a socket without a timeout" in message
+
+
+def test_a_timeout_in_sendall_to_a_server_that_does_not_read():
+    def not_reading(conn):
+        time.sleep(1.5)
+
+    def flood(address):
+        with socket.create_connection(address) as conn:
+            conn.sendall(b"x" * 100_000_000)
+
+    with tcp_server(not_reading, timeout=2.0) as server:
+        message = overran(flood, server.address, limit=0.5)
+    assert "It was waiting in sendall, at `conn.sendall(b\"x\" * 100_000_000)`" in message
+
+
+def test_a_timeout_in_a_join_or_sleep_or_busy_loop_is_told_apart():
+    release = threading.Event()
+
+    def joins():
+        worker = threading.Thread(target=release.wait, args=(3,))
+        worker.start()
+        worker.join()
+
+    def sleeps():
+        for _ in range(10):
+            time.sleep(0.1)
+
+    def spins():
+        end = time.monotonic() + 1.0
+        while time.monotonic() < end:
+            pass
+
+    try:
+        assert "It was waiting in join (waiting for a thread), at `worker.join()`" in overran(joins)
+    finally:
+        release.set()
+    assert "It was waiting in sleep, at `time.sleep(0.1)`" in overran(sleeps)
+    assert "the waits add up to more than this test allows (0.3 s)" in overran(sleeps)
+    message = overran(spins)
+    assert "not waiting for the network: look for a loop whose end condition never comes true" in message
+
+
+# --- expect compares types too ------------------------------------------------------------
+
+class AlwaysEqual:
+    """What a learner's answer could return to claim any expected value."""
+
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = object.__hash__
+
+
+def test_expect_fails_an_object_that_claims_to_equal_anything():
+    with pytest.raises(AssertionError, match=r"^the reply: expected 'HI', got <.*AlwaysEqual object at .*> "
+                                             r"\(an AlwaysEqual, not str\)\.$"):
+        expect(AlwaysEqual(), "HI", "the reply")
+
+
+def test_expect_fails_such_an_object_inside_a_container():
+    for actual, expected, where in [
+            ([1, AlwaysEqual()], [1, 2], r"\[1\] is an AlwaysEqual, not int"),
+            ((b"a", [AlwaysEqual()]), (b"a", [b"b"]), r"\[1\]\[0\] is an AlwaysEqual, not bytes"),
+            ({"port": AlwaysEqual()}, {"port": 80}, r"\['port'\] is an AlwaysEqual, not int"),
+            ({AlwaysEqual(): 1}, {"a": 1}, "key <.*> of it is an AlwaysEqual"),
+            ({AlwaysEqual()}, {"a"}, "item <.*> of it is an AlwaysEqual")]:
+        with pytest.raises(AssertionError, match=where):
+            expect(actual, expected, "the value")
+
+
+def test_expect_fails_a_subclass_that_changes_equality():
+    class LooseStr(str):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = str.__hash__
+
+    with pytest.raises(AssertionError, match=r"\(a LooseStr, not str\)"):
+        expect(LooseStr("anything"), "HI", "the reply")
+
+
+def test_expect_tells_bool_from_int_and_tuple_from_list():
+    with pytest.raises(AssertionError) as excinfo:
+        expect(True, 1, "the count")
+    assert str(excinfo.value) == "the count: expected 1, got True (a bool, not int)."
+    with pytest.raises(AssertionError) as excinfo:
+        expect(0, False, "the flag")
+    assert str(excinfo.value) == "the flag: expected False, got 0 (an int, not bool)."
+    with pytest.raises(AssertionError) as excinfo:
+        expect(["::1", 80], ("::1", 80), "the endpoint", hint="Return a tuple.")
+    assert str(excinfo.value) == "the endpoint: expected ('::1', 80), got ['::1', 80] (a list, not tuple). Return a tuple."
+    with pytest.raises(AssertionError, match=r"\[0\] is a list, not tuple"):
+        expect([["a", 1]], [("a", 1)], "the endpoints")
+
+
+def test_expect_accepts_subclasses_that_keep_their_base_equality():
+    from collections import namedtuple
+
+    Endpoint = namedtuple("Endpoint", "host port")
+    expect(Endpoint("::1", 80), ("::1", 80), "a namedtuple for a tuple")
+    expect(socket.AF_INET, socket.AF_INET, "the family")
+    expect(2, socket.AF_INET, "an int for an IntEnum of that value")  # equal, as before
+    with pytest.raises(AssertionError, match=r"\(a SocketKind, not AddressFamily\)"):
+        expect(socket.SOCK_STREAM, socket.AF_UNIX, "the family")  # both 1, not the same thing
+    expect(None, None, "nothing")
+    with pytest.raises(AssertionError) as excinfo:
+        expect([5, 4006], [5, None], "the lengths")
+    assert str(excinfo.value) == "the lengths: expected [5, None], got [5, 4006]."  # no type note for None
+    expect({"a": [1, (2, 3)]}, {"a": [1, (2, 3)]}, "nested values")
+
+
+def test_expect_names_types_that_call_themselves_the_same():
+    class str:  # noqa: A001 (a learner's class named like a builtin)
+        def __eq__(self, other):
+            return True
+
+        __hash__ = object.__hash__
+
+    with pytest.raises(AssertionError, match=r"\(a test_check\..*str, not builtins\.str\)"):
+        expect(str(), "HI", "the reply")
+
+
+def test_expect_survives_a_repr_or_eq_that_raises():
+    class Broken:
+        def __repr__(self):
+            raise RuntimeError("no repr")
+
+        def __eq__(self, other):
+            raise RuntimeError("no eq")
+
+        __hash__ = object.__hash__
+
+    with pytest.raises(AssertionError, match=r"^the reply: expected <Broken object>, got <Broken object>\.$"):
+        expect(Broken(), Broken(), "the reply")
+
+
+def test_the_test_servers_own_threads_are_not_blamed_on_the_call():
+    # The call keeps a connection to the test's server open (here the test holds it); the
+    # server's handler thread for it outlives the call, but it is the test's thread.
+    def patient(conn):
+        conn.settimeout(3)
+        try:
+            while conn.recv(1024):
+                pass
+        except OSError:
+            pass
+
+    kept = []
+
+    def client_that_gives_up(address):
+        kept.append(socket.create_connection(address, timeout=1))
+        raise TimeoutError("gave up")
+
+    with tcp_server(patient, timeout=3.0) as server:
+        try:
+            error = expect_raises(TimeoutError, client_that_gives_up, server.address, limit=1.0)
+        finally:
+            kept[0].close()
+    assert str(error) == "gave up"
+
+
+def test_a_gaierror_for_the_wrong_family_says_so():
+    def ipv4_only(host):
+        return socket.getaddrinfo(host, 80, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_NUMERICHOST)
+
+    with pytest.raises(socket.gaierror) as excinfo:
+        run_limited(ipv4_only, "::1", limit=LIMIT)
+    assert "getaddrinfo found no address of the family it was asked for" in str(excinfo.value)

@@ -20,6 +20,7 @@ import warnings
 import psutil
 import pytest
 
+from socketlab.check import run_limited
 from socketlab.server import BackgroundServer, tcp_server, udp_server, unix_server
 
 T = 0.5  # the servers' handler timeout in these tests
@@ -243,7 +244,8 @@ def test_handler_exception_is_reraised_at_the_end_of_the_block_not_printed(capfd
                 assert client.recv(1024) == b""  # the server closed the connection
             reached_end_of_body = True
     assert reached_end_of_body  # raised at the end of the block, not in the middle
-    assert excinfo.value is raised[0]  # the very same exception object
+    assert excinfo.value.original is raised[0]  # the very same exception object, explained
+    assert isinstance(excinfo.value, AssertionError)
     assert server.errors == [raised[0]]
     assert capfd.readouterr().err == ""  # nothing reached stderr (fd 2 or sys.stderr)
     assert snapshot() == before
@@ -293,6 +295,75 @@ def test_the_body_exception_wins_over_the_handler_exception(capfd):
     assert capfd.readouterr().err == ""
 
 
+def handler_error(handler, client_does, **options):
+    """The exception a server with ``handler`` raises at the end of its block, after the
+    client did ``client_does(client_socket)``, closed, and the handler has ended."""
+    ended = threading.Event()
+
+    def watched(conn):
+        try:
+            handler(conn)
+        finally:
+            ended.set()
+
+    watched.__name__ = handler.__name__
+    with pytest.raises(BaseException) as excinfo:
+        with tcp_server(watched, **options) as server:
+            with socket.create_connection(server.address, timeout=2) as client:
+                client_does(client)
+            assert ended.wait(3)
+    return excinfo.value
+
+
+def test_a_broken_pipe_in_the_handler_reads_as_a_message_about_the_client():
+    # The client goes away without reading; the handler's sendall fails with EPIPE or ECONNRESET.
+    def talkative(conn):
+        conn.recv(1)
+        time.sleep(0.2)  # the client has closed by now
+        for _ in range(100):
+            conn.sendall(b"x" * 65536)
+
+    error = handler_error(talkative, lambda c: c.sendall(b"?"), timeout=T)
+    message = str(error)
+    assert isinstance(error, AssertionError)
+    assert isinstance(error, (BrokenPipeError, ConnectionResetError))  # still what it was
+    assert message.startswith("The test's server expected to finish its exchange with the code under test, "
+                              "but its handler talkative got ")
+    assert "conn.sendall(b\"x\" * 65536)" in message  # where it failed
+    assert "closed its socket (or returned, or raised) before the exchange was over" in message
+    assert type(error).__name__ == "AssertionError"  # what a learner's traceback shows
+
+
+def test_a_handler_timeout_says_the_server_waited_for_data():
+    def patient(conn):
+        conn.recv(1024)
+
+    error = handler_error(patient, lambda c: time.sleep(0.5), timeout=0.2)
+    assert isinstance(error, AssertionError) and isinstance(error, TimeoutError)
+    assert "The server waited 0.2 s for data that never came" in str(error)
+    assert "what ends a message (a newline, a length, or closing the connection)" in str(error)
+
+
+def test_undecodable_bytes_in_the_handler_say_what_was_sent():
+    def reader(conn):
+        conn.recv(16).decode("utf-8")
+
+    error = handler_error(reader, lambda c: c.sendall(b"\xff\xfe"), timeout=T)
+    assert isinstance(error, UnicodeDecodeError) and isinstance(error, AssertionError)
+    assert "UnicodeDecodeError" in str(error) and "not UTF-8 text" in str(error)
+
+
+def test_an_assertion_in_the_handler_is_reraised_unchanged():
+    raised = []
+
+    def checking(conn):
+        raised.append(AssertionError("the request: expected b'HI', got b'hi'."))
+        raise raised[-1]
+
+    error = handler_error(checking, lambda c: c.recv(16), timeout=T)
+    assert error is raised[0]
+
+
 def test_errors_property_is_a_copy():
     with tcp_server(upper, timeout=T) as server:
         server.errors.append(ValueError("not really"))
@@ -336,12 +407,14 @@ def test_handler_that_drops_its_timeout_is_unblocked_and_reported(capfd):
     before = snapshot()
     start = time.monotonic()
     with socket.socket() as client:
-        with pytest.raises(TimeoutError, match="still running 0.5 s after the with block ended"):
+        with pytest.raises(TimeoutError, match="still running 0.5 s after the with block ended") as excinfo:
             with tcp_server(stubborn, timeout=T) as server:
                 client.settimeout(2)
                 client.connect(server.address)
                 assert entered.wait(2)
         elapsed = time.monotonic() - start
+    assert "it waited for something from the code under test that never came" in str(excinfo.value)
+    assert isinstance(excinfo.value, AssertionError)
     assert woke == [b""]  # the handler thread really was woken, and has ended
     assert len(server.errors) == 1  # the follow-up error of the woken handler is not reported
     assert elapsed < T + 1.5
@@ -460,3 +533,92 @@ def test_unix_bind_failure_removes_its_temporary_folder(tmp_path, monkeypatch):
     assert list(long_tmp.iterdir()) == []
     del excinfo
     assert snapshot() == before
+
+
+def test_a_relays_error_is_explained_too():
+    # Relays (socketlab.relay) are BackgroundServers: their errors reach a test cell the same way.
+    from socketlab.relay import stream_relay
+
+    spare = socket.create_server(("127.0.0.1", 0))
+    nobody = spare.getsockname()
+    spare.close()
+    with pytest.raises(ConnectionRefusedError) as excinfo:
+        with stream_relay(nobody) as relay:
+            with socket.create_connection(relay.address, timeout=2) as client:
+                assert client.recv(10) == b""
+    assert isinstance(excinfo.value, AssertionError)
+    assert str(excinfo.value).startswith("The test's server expected to finish its exchange with the code "
+                                         "under test, but its handler _relay got ConnectionRefusedError")
+    assert "Nothing was listening at the address connected to." in str(excinfo.value)
+
+
+LEARNERS_CELL = '''
+def handle_client(conn):
+    while True:
+        chunk = conn.recv(4096)
+        if not chunk:
+            return
+        conn.sendall(chunk.upper())
+
+def stub(conn):
+    raise NotImplementedError()
+
+def upper_text(conn):
+    chunk = conn.recv(4096)
+    conn.sendall(chunk.decode("utf-8").upper().encode("utf-8"))
+'''
+
+
+def learners(name):
+    """A function as if from a learner's answer cell: code compiled under a file name of its own."""
+    namespace = {}
+    exec(compile(LEARNERS_CELL, "/tmp/ipykernel_1/answer_cell.py", "exec"), namespace)
+    return namespace[name]
+
+
+def test_an_error_in_the_code_under_test_that_a_server_runs_is_not_blamed_on_the_test():
+    # The learner's handler serves the test's client, which resets the connection on purpose.
+    handle_client = learners("handle_client")
+    error = handler_error(lambda conn: handle_client(conn), lambda c: (
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"),
+        c.sendall(b"x"), time.sleep(0.2)), timeout=T)
+    message = str(error)
+    assert isinstance(error, AssertionError) and isinstance(error, ConnectionResetError)
+    assert message.startswith("handle_client, run by the test's server for each connection, was expected "
+                              "to handle it, but raised ConnectionResetError")
+    assert "the code under test closed its socket" not in message  # that would be the learner's server
+    assert "The other side closed or reset the connection" in message
+
+
+def test_a_stub_run_by_a_server_speaks_for_itself_also_through_a_failing_client():
+    stub = learners("stub")
+
+    def session(address):
+        with socket.create_connection(address, timeout=2) as c:
+            time.sleep(0.2)  # the stub has raised and its connection is closed
+            c.sendall(b"x" * 1_000_000)
+            return c.recv(10)
+
+    with pytest.raises(NotImplementedError):
+        with tcp_server(lambda conn: stub(conn), timeout=T) as server:
+            with pytest.raises(NotImplementedError):  # not "session() got BrokenPipeError"
+                run_limited(session, server.address, limit=3)
+
+
+def test_a_client_failing_after_the_code_under_test_failed_in_the_server_names_that_first():
+    handle_client = learners("handle_client")
+
+    def session(address):
+        with socket.create_connection(address, timeout=2) as c:
+            c.sendall(b"\xff" * 10)
+            time.sleep(0.3)
+            c.sendall(b"x" * 1_000_000)  # the server side has failed: EPIPE or ECONNRESET
+            return c.recv(10)
+
+    upper_text = learners("upper_text")
+    with pytest.raises(UnicodeDecodeError):
+        with tcp_server(lambda conn: upper_text(conn), timeout=T) as server:
+            with pytest.raises(AssertionError) as excinfo:
+                run_limited(session, server.address, limit=3)
+    assert "Before that, the code the test's server runs for each connection raised UnicodeDecodeError" in \
+        str(excinfo.value)
