@@ -15,6 +15,9 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # per cell. After the timeout nbgrader interrupts the kernel and goes on. 20 s leaves
 # room for the slowest test cell (about 5 s idle) on a busy two-core grading machine.
 c.Execute.timeout = 20
+# After a cell's reply, how long to wait for its last output (nbclient's default, 4 s, is
+# too short on a busy machine: nbgrader then gives up on the whole submission).
+c.Execute.iopub_timeout = 30
 
 # Feedback shows each test cell's docstring, points and message, never the hidden test code
 # (socketlab.grading.hide_tests), and embeds the pictures the notebook shows, so the one HTML

@@ -1,9 +1,10 @@
-"""The capstone's solution server (solutions/09-command-server) driven by clients nobody here wrote.
+"""The capstone's solution servers (solutions/09-command-server) driven by clients nobody here wrote.
 
 The server's code is taken from the solution notebook itself (its imports, the given protocol
 code and the answer cells), so these tests check exactly what learners are shown. External
 programs talk to it over 127.0.0.1: netcat and socat where installed (skipped with the reason
-where not), and clients running in separate Python processes.
+where not), and clients running in separate Python processes. Every test runs against both
+servers the notebook builds: the threaded `command_server` and the asyncio `async_command_server`.
 """
 
 from __future__ import annotations
@@ -51,10 +52,10 @@ def solution() -> dict:
     return namespace
 
 
-@pytest.fixture
-def server():
-    """A running solution server; yields (host, port)."""
-    with solution()["command_server"](idle_timeout=5.0) as address:
+@pytest.fixture(params=["command_server", "async_command_server"])
+def server(request):
+    """A running solution server, threaded or asyncio; yields (host, port)."""
+    with solution()[request.param](idle_timeout=5.0) as address:
         yield address
 
 
@@ -86,6 +87,29 @@ def test_external_program_help_and_long_line(program, server):
     lines = done.stdout.decode().split("\n")
     assert lines[1] == "OK commands follow" and lines[8] == ".", lines[:10]
     assert lines[9:] == ["ERR line too long (limit 1024 bytes); closing", ""], lines[9:]
+    assert done.returncode == 0, done.stderr
+
+
+LONG_LINE_THEN_EOF = r"""
+import socket, sys
+host, port = sys.argv[1], int(sys.argv[2])
+with socket.create_connection((host, port), timeout=5) as sock, sock.makefile("rb") as reader:
+    reader.readline()
+    sock.sendall(b"ECHO " + b"x" * 1100 + b"\n" + b"UPPER more\n" * 3000)
+    print(reader.readline().decode().rstrip("\n"))
+    try:
+        print("EOF" if reader.readline() == b"" else "MORE DATA")
+    except ConnectionResetError:
+        print("RESET")
+"""
+
+
+def test_line_too_long_ends_with_eof_not_reset(server):
+    """After 'line too long' with ~33 KB still unread, a client reads the ERR line, then b'' (no RST)."""
+    host, port = server
+    done = subprocess.run([sys.executable, "-c", LONG_LINE_THEN_EOF, host, str(port)],
+                          capture_output=True, text=True, timeout=20)
+    assert done.stdout.splitlines() == ["ERR line too long (limit 1024 bytes); closing", "EOF"], done.stderr
 
 
 CLIENT = r"""
