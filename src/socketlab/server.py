@@ -106,7 +106,8 @@ class BackgroundServer:
         if isinstance(error, _StillRunning):
             return failure(error, (
                 f"The test's server expected its handler {name} to be done when the test was, but it was "
-                f"still running {self.timeout:g} s after the with block ended: it waited for something from the code under test that never came. "
+                f"still running {self.timeout:g} s after the with block ended: it waited for something "
+                "from the code under test that never came. "
                 "Check that everything was sent (sendall) with what ends it (a newline, a length, or "
                 "closing the connection), and that every connection made was closed."))
         if isinstance(error, TimeoutError):

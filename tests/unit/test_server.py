@@ -606,8 +606,6 @@ def test_a_stub_run_by_a_server_speaks_for_itself_also_through_a_failing_client(
 
 
 def test_a_client_failing_after_the_code_under_test_failed_in_the_server_names_that_first():
-    handle_client = learners("handle_client")
-
     def session(address):
         with socket.create_connection(address, timeout=2) as c:
             c.sendall(b"\xff" * 10)

@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="skip the HTML feedback (grades.csv and the report are still written)")
 
     for name, text in [("feedback", "generate HTML feedback (nbgrader generate_feedback)"),
-                       ("export", "write reports/<assignment>/grades.csv from the gradebook"),
+                       ("export", "write reports/<assignment>/grades.csv, canvas.csv and moodle.csv"),
                        ("report", "write the per-test report (report.md, tests.csv, tests.png)")]:
         _common(steps.add_parser(name, help=text))
     return parser
@@ -121,12 +121,16 @@ def _run(options: argparse.Namespace) -> int:
             if outcome.status != "graded":
                 log.warning("%s: %s: %s", outcome.student, outcome.status, outcome.reason)
     from socketlab.grading import report
+    from socketlab.grading.lms import FORMATS, write_lms
 
     if options.step == "feedback" or (options.step == "grade" and not options.no_feedback):
         done = report.feedback(root, assignment)
         log.info("feedback for %d students in feedback/*/%s/", len(done), assignment)
     if options.step in ("grade", "export"):
-        log.info("grades: %s", report.export_grades(root, assignment))
+        grades = report.export_grades(root, assignment)
+        log.info("grades: %s", grades)
+        for lms in FORMATS:  # the same grades in each LMS's import format
+            log.info("grades for %s: %s", lms.capitalize(), write_lms(grades, lms, assignment))
     if options.step in ("grade", "report"):
         log.info("report: %s", report.teacher_report(root, assignment))
     if not_stored:
