@@ -98,8 +98,9 @@ def _type_difference(actual: Any, expected: Any, path: str = "", depth: int = 0)
     if not _compatible(ta, te):
         return f"{where}{_a(_type_name(ta, te))}, not {_type_name(te, ta)}"
     for base in (tuple, list):
-        if isinstance(expected, base) and base.__len__(actual) == base.__len__(expected):
-            for i, (a, e) in enumerate(zip(base.__iter__(actual), base.__iter__(expected))):
+        # The base's own len and iter: a subclass of the learner's may redefine both.
+        if isinstance(expected, base) and base.__len__(actual) == base.__len__(expected):  # type: ignore[arg-type]
+            for i, (a, e) in enumerate(zip(base.__iter__(actual), base.__iter__(expected))):  # type: ignore[arg-type]
                 found = _type_difference(a, e, f"{path}[{i}]", depth + 1)
                 if found:
                     return found
@@ -173,8 +174,9 @@ def failure(original: BaseException, message: str) -> AssertionError:
                 setattr(made, name, getattr(original, name))
     except Exception:  # noqa: BLE001 (a learner's exception with its own __init__, a final type)
         made = AssertionError(message)
-    made.message = message
-    made.original = original
+    # Read by __str__ above and by reports.
+    made.message = message  # type: ignore[attr-defined]
+    made.original = original  # type: ignore[attr-defined]
     return made
 
 
@@ -335,7 +337,7 @@ def _waiting_for(thread: threading.Thread, limit: float) -> str:
     that fits: 'It was waiting in recv, at `conn.recv(1024)` (line 4 of ask), on a socket
     without a timeout: ...'. '' when that cannot be told."""
     try:
-        frame = sys._current_frames().get(thread.ident)
+        frame = sys._current_frames().get(thread.ident or -1)
         library = None  # the outermost library frame above the learner's: what the learner called
         while frame is not None and _is_library(frame.f_code.co_filename):
             library = frame
@@ -479,6 +481,7 @@ def _speaks_for_itself(exc: BaseException) -> bool:
 
 def _unexpected(outcome: _Outcome, expected: str, hint: str) -> BaseException:
     exc = outcome.error
+    assert exc is not None, "called only for a call that raised"
     leaks = outcome.leaks()
     first = [e for e in _server_errors_since(outcome.start) if e is not exc]
     if first and isinstance(first[0], NotImplementedError):
