@@ -32,11 +32,36 @@ def learner_names(nb) -> set[str]:
     return names
 
 
-def runs_learner_code(cell, names: set[str]) -> bool:
+def _assigned(source: str) -> set[str]:
+    """Names a cell binds at top level (not inside its functions)."""
+    found, todo = set(), list(ast.parse(source).body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.add(node.id)
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _runs(cell, names: set[str]) -> bool:
     meta = cell.metadata.get("nbgrader", {})
     if cell.cell_type != "code" or meta.get("solution"):
         return False
     return bool(meta.get("grade")) or any(re.search(rf"\b{re.escape(n)}\b", cell.source) for n in names)
+
+
+def cells_running_learner_code(nb) -> list:
+    """The cells that fail while an exercise is unsolved: those that use what an answer cell
+    defines, or what such a cell computed from it (a later plot of a measurement, say)."""
+    names, found = learner_names(nb), []
+    for cell in nb.cells:
+        if _runs(cell, names):
+            found.append(cell)
+            names |= _assigned(cell.source) if not cell.metadata.get("nbgrader", {}).get("grade") else set()
+    return found
 
 
 def student_edition(assignment: str):
@@ -48,8 +73,7 @@ def test_cells_that_run_learner_code_are_tagged(assignment):
     nb = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "code")
     assert EXTENSION in first.source, f"{assignment}: the first code cell should run `{EXTENSION}`"
-    names = learner_names(nb)
-    untagged = [c.get("id") for c in nb.cells if runs_learner_code(c, names) and TAG not in c.metadata.get("tags", [])]
+    untagged = [c.get("id") for c in cells_running_learner_code(nb) if TAG not in c.metadata.get("tags", [])]
     assert not untagged, (f"{assignment}: cells {untagged} run the learner's code but lack the tag {TAG!r}, "
                           "so Run All would stop there before the exercise is solved")
 
