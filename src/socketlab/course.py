@@ -75,9 +75,10 @@ def _lesson_problems(root: Path, lesson: Lesson, after: Lesson | None) -> list[s
     found = []
     if f"\n# {lesson.heading}\n" not in text:
         found.append(f"{where}: its title line should be '# {lesson.heading}' (course.toml)")
-    time = re.search(r"\*\*Time:\*\* about (\d+) minutes", text)
-    if not time or int(time[1]) != lesson.minutes:
-        found.append(f"{where}: '**Time:** about {lesson.minutes} minutes' (course.toml), "
+    time = re.search(r"\*\*Time:\*\* about (\d+(?:\.\d+)?) (minutes|hours)", text)
+    minutes = time and float(time[1]) * (60 if time[2] == "hours" else 1)
+    if minutes != lesson.minutes:
+        found.append(f"{where}: '**Time:** about ...' should say {lesson.minutes} minutes (course.toml), "
                      f"found {time[0] if time else 'none'}")
     if after:
         link = f"**Next:** [{after.heading}](../{after.notebook})"
