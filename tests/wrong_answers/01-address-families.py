@@ -1,6 +1,7 @@
 """Typical wrong answers to 01-address-families, and the test cells each must fail.
 
-Small edits are mutations of the solution: (old, new) text replacements in its answer cell.
+Small edits are mutations of the solution: (old, new) text replacements in its answer cell. "breaks" names the
+requirement (the numbered list in the exercise's text) each one breaks.
 """
 
 # ex3's check before bind: what to do with whatever is already at the path
@@ -42,28 +43,22 @@ _ROUND_TRIP_BODY = "\n" + _STALE_FILE_CHECK + '''\
     return reply
 '''
 
+EX3_ALL = ["ex3-test-round-trip", "ex3-test-stale-file", "ex3-test-not-a-socket", "ex3-test-cleanup-on-error",
+           "ex3-test-sockets-on-error", "ex3-test-too-long"]
+
 WRONG_ANSWERS = [
+    # Exercise 1: address_family
     {
-        "name": "inet_aton and a colon test accept short forms and non-addresses",
+        "name": "the name of the family instead of the constant, for IPv4",
         "cell": "ex1-solution",
-        "fails": ["ex1-test-not-addresses"],
-        "source": '''
-def address_family(text):
-    if text.startswith("\\0") or "/" in text:
-        return socket.AF_UNIX
-    try:
-        socket.inet_aton(text)
-        return socket.AF_INET
-    except OSError:
-        pass
-    if ":" in text:
-        return socket.AF_INET6
-    raise ValueError(text)
-''',
+        "breaks": [1],
+        "fails": ["ex1-test-examples", "ex1-test-other-spellings"],
+        "mutate": [("return socket.AF_INET if addr.version == 4", 'return "AF_INET" if addr.version == 4')],
     },
     {
         "name": "inet_pton rejects IPv6 zones",
         "cell": "ex1-solution",
+        "breaks": [2],
         "fails": ["ex1-test-other-spellings"],
         "source": '''
 def address_family(text):
@@ -79,23 +74,60 @@ def address_family(text):
 ''',
     },
     {
+        "name": "only absolute paths are socket paths",
+        "cell": "ex1-solution",
+        "breaks": [3],
+        "fails": ["ex1-test-other-spellings"],
+        "mutate": [('if text.startswith("\\0") or "/" in text:', 'if text.startswith(("\\0", "/")):')],
+    },
+    {
+        "name": "inet_aton and a colon test accept short forms and non-addresses",
+        "cell": "ex1-solution",
+        "breaks": [4],
+        "fails": ["ex1-test-not-addresses"],
+        "source": '''
+def address_family(text):
+    if text.startswith("\\0") or "/" in text:
+        return socket.AF_UNIX
+    try:
+        socket.inet_aton(text)
+        return socket.AF_INET
+    except OSError:
+        pass
+    if ":" in text:
+        return socket.AF_INET6
+    raise ValueError(text)
+''',
+    },
+    # Exercise 2: stream_endpoints
+    {
+        "name": "IPv6 endpoints without brackets",
+        "cell": "ex2-solution",
+        "breaks": [1],
+        "fails": ["ex2-test-numeric", "ex2-test-dual-stack-name"],
+        "mutate": [('text = f"[{address}]:{number}" if family == socket.AF_INET6 else f"{address}:{number}"',
+                    'text = f"{address}:{number}"')],
+    },
+    {
         "name": "no type hint: one endpoint per socket type",
         "cell": "ex2-solution",
+        "breaks": [2],
         "fails": ["ex2-test-numeric", "ex2-test-dual-stack-name"],
         "mutate": [("getaddrinfo(host, port, type=socket.SOCK_STREAM)", "getaddrinfo(host, port)"),
                    ("        if text not in endpoints:\n            endpoints.append(text)",
                     "        endpoints.append(text)")],
     },
     {
-        "name": "IPv6 endpoints without brackets",
+        "name": "sorted instead of getaddrinfo's order",
         "cell": "ex2-solution",
-        "fails": ["ex2-test-numeric", "ex2-test-dual-stack-name"],
-        "mutate": [('text = f"[{address}]:{number}" if family == socket.AF_INET6 else f"{address}:{number}"',
-                    'text = f"{address}:{number}"')],
+        "breaks": [2],
+        "fails": ["ex2-test-dual-stack-name"],
+        "mutate": [("    return endpoints", "    return sorted(endpoints)")],
     },
     {
         "name": "IPv4 only",
         "cell": "ex2-solution",
+        "breaks": [3],
         "fails": ["ex2-test-numeric", "ex2-test-dual-stack-name"],
         "mutate": [("getaddrinfo(host, port, type=socket.SOCK_STREAM)",
                     "getaddrinfo(host, port, socket.AF_INET, socket.SOCK_STREAM)")],
@@ -103,6 +135,7 @@ def address_family(text):
     {
         "name": "an unknown name gives an empty list",
         "cell": "ex2-solution",
+        "breaks": [4],
         "fails": ["ex2-test-unresolvable"],
         "mutate": [("    endpoints = []\n",
                     "    try:\n"
@@ -112,28 +145,96 @@ def address_family(text):
                     "    endpoints = []\n"),
                    ("in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):", "in results:")],
     },
-    {
-        "name": "socket file removed only on success (no finally)",
-        "cell": "ex3-solution",
-        "fails": ["ex3-test-cleanup-on-error"],
-        "source": "def unix_round_trip(path, data, timeout=2.0):" + _ROUND_TRIP_BODY,
-    },
+    # Exercise 3: unix_round_trip
     {
         "name": "stale socket file not removed before bind",
         "cell": "ex3-solution",
+        "breaks": [1],
         "fails": ["ex3-test-stale-file"],
         "mutate": [(_STALE_FILE_CHECK, "")],
     },
     {
         "name": "deletes whatever is at the path, regular files too",
         "cell": "ex3-solution",
+        "breaks": [1],
         "fails": ["ex3-test-not-a-socket"],
         "mutate": [(_NOT_A_SOCKET_CHECK, ""),
                    ("if stat.S_ISSOCK(os.lstat(path).st_mode):", "if os.path.exists(path):")],
     },
     {
+        "name": "unlinks the path before bind even when nothing is there",
+        "cell": "ex3-solution",
+        "breaks": [1],
+        "fails": ["ex3-test-round-trip", "ex3-test-not-a-socket", "ex3-test-cleanup-on-error"],
+        "mutate": [(_STALE_FILE_CHECK, "    os.unlink(path)\n")],
+    },
+    {
+        "name": "no half-close: the server waits for an end of file",
+        "cell": "ex3-solution",
+        "breaks": [2],
+        "fails": ["ex3-test-round-trip", "ex3-test-stale-file"],
+        "mutate": [("                    client.shutdown(socket.SHUT_WR)\n", "")],
+    },
+    {
+        "name": "the reply not upper-cased",
+        "cell": "ex3-solution",
+        "breaks": [3],
+        "fails": ["ex3-test-round-trip", "ex3-test-stale-file"],
+        "mutate": [("conn.sendall(received.upper())", "conn.sendall(received)")],
+    },
+    {
+        "name": "socket file removed only on success (no finally)",
+        "cell": "ex3-solution",
+        "breaks": [4],
+        "fails": ["ex3-test-cleanup-on-error"],
+        "source": "def unix_round_trip(path, data, timeout=2.0):" + _ROUND_TRIP_BODY,
+    },
+    {
+        "name": "sockets closed only when all goes well",
+        "cell": "ex3-solution",
+        "breaks": [5],
+        "fails": ["ex3-test-sockets-on-error"],
+        "source": "def unix_round_trip(path, data, timeout=2.0):\n" + _STALE_FILE_CHECK + '''\
+    try:
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.settimeout(timeout)
+        server.bind(path)
+        server.listen(1)
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.settimeout(timeout)
+        client.connect(path)
+        conn, _ = server.accept()
+        client.sendall(data)
+        client.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := conn.recv(4096):
+            received += chunk
+        conn.sendall(received.upper())
+        conn.close()
+        reply = b""
+        while chunk := client.recv(4096):
+            reply += chunk
+        client.close()
+        server.close()
+        return reply
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+''',
+    },
+    {
+        "name": "the TypeError swallowed",
+        "cell": "ex3-solution",
+        "breaks": [6],
+        "fails": ["ex3-test-cleanup-on-error"],
+        "mutate": [("                    client.sendall(data)\n",
+                    "                    try:\n                        client.sendall(data)\n"
+                    "                    except TypeError:\n                        return b\"\"\n")],
+    },
+    {
         "name": "OSError swallowed: returns b'' instead of raising",
         "cell": "ex3-solution",
+        "breaks": [1, 6],
         "fails": ["ex3-test-not-a-socket", "ex3-test-too-long"],
         "mutate": [('raise FileExistsError(errno.EEXIST, "exists and is not a socket", path)', 'return b""'),
                    ("    finally:\n", "    except OSError:\n        return b\"\"\n    finally:\n")],
@@ -141,10 +242,10 @@ def address_family(text):
     {
         "name": "a try-out at the top of the answer cell waits in accept() forever",
         "cell": "ex3-solution",
+        "breaks": [2],
         "hangs": True,
         "hanging_cells": 1,
-        "fails": ["ex3-test-round-trip", "ex3-test-stale-file", "ex3-test-not-a-socket",
-                  "ex3-test-cleanup-on-error", "ex3-test-too-long"],
+        "fails": EX3_ALL,
         "source": '''
 trial_folder = tempfile.mkdtemp()
 trial = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
