@@ -75,7 +75,8 @@ def _lesson_problems(root: Path, lesson: Lesson, after: Lesson | None) -> list[s
     found = []
     if f"\n# {lesson.heading}\n" not in text:
         found.append(f"{where}: its title line should be '# {lesson.heading}' (course.toml)")
-    time = re.search(r"\*\*Time:\*\* about (\d+(?:\.\d+)?) (minutes|hours)", text)
+    # "about 80 minutes", "about 2 hours", or a range "about 60-75 minutes" (its upper end counts)
+    time = re.search(r"\*\*Time:\*\* about (?:\d+-)?(\d+(?:\.\d+)?) (minutes|hours)", text)
     minutes = time and float(time[1]) * (60 if time[2] == "hours" else 1)
     if minutes != lesson.minutes:
         found.append(f"{where}: '**Time:** about ...' should say {lesson.minutes} minutes (course.toml), "

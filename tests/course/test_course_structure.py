@@ -285,7 +285,6 @@ def test_every_requirement_is_tested_broken_and_answered(assignment):
     assert not problems, f"{assignment}: requirements convention (docs/authoring.md):\n  " + "\n  ".join(problems)
 
 
-@pytest.mark.xfail(strict=False, reason="notebooks are being converted to numbered requirements (issue 14)")
 def test_every_notebook_has_requirements():
     missing = sorted(set(solution_ids()) - set(with_requirements()))
     assert not missing, f"notebooks without any '{REQUIREMENTS}' list: {', '.join(missing)}"
