@@ -53,6 +53,13 @@ WRONG_ANSWERS = [
     },
     # Exercise 2: parse_endpoint
     {
+        "name": "port 0 refused",
+        "cell": "ex2-solution",
+        "breaks": [1],
+        "fails": ["ex2-test-names-and-ipv4"],
+        "mutate": [("if int(port) > 65535:", "if not 0 < int(port) <= 65535:")],
+    },
+    {
         "name": "int() of the port without checks",
         "cell": "ex2-solution",
         "breaks": [3],
