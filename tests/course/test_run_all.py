@@ -48,9 +48,11 @@ def _assigned(source: str) -> set[str]:
 
 def _runs(cell, names: set[str]) -> bool:
     meta = cell.metadata.get("nbgrader", {})
-    if cell.cell_type != "code" or meta.get("solution"):
+    if cell.cell_type != "code":
         return False
-    return bool(meta.get("grade")) or any(re.search(rf"\b{re.escape(n)}\b", cell.source) for n in names)
+    if meta.get("solution") or meta.get("grade"):
+        return True  # an answer cell (its stub may raise at top level) or a test cell
+    return any(re.search(rf"\b{re.escape(n)}\b", cell.source) for n in names)
 
 
 def cells_running_learner_code(nb) -> list:
@@ -60,7 +62,8 @@ def cells_running_learner_code(nb) -> list:
     for cell in nb.cells:
         if _runs(cell, names):
             found.append(cell)
-            names |= _assigned(cell.source) if not cell.metadata.get("nbgrader", {}).get("grade") else set()
+            if not cell.metadata.get("nbgrader"):
+                names |= _assigned(cell.source)
     return found
 
 
