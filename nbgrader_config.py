@@ -28,3 +28,21 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 c.HTMLExporter.embed_images = True
+
+# The sealed judge (socketlab.judge): test cells run in a process of the grader's, never in
+# the student's kernel; the kernel only runs the student's cells and answers the judge's calls.
+c.Autograde.autograde_preprocessors = [
+    "socketlab.judge.execute.JudgedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# Assignments whose tests are not yet written for the judge: their test cells still run in the
+# student's kernel (see docs/instructor-guide.md, "What grading protects").
+c.JudgedExecute.kernel_side = [
+    "01-address-families", "02-socket-types", "03-bind", "04-listen-backlog", "05-accept-loop",
+    "06-connect", "07-send-recv", "08-datagram-connect", "09-command-server",
+]

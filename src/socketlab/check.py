@@ -34,6 +34,13 @@ import psutil
 __all__ = ["expect", "expect_raises", "run_limited", "failure"]
 
 _REAL_GETADDRINFO = socket.getaddrinfo
+
+
+def judge_session():
+    """The sealed judge's session with the student's kernel, or None in a learner's kernel."""
+    from socketlab.judge.remote import current
+
+    return current()
 _LIBRARY_DIRS = tuple(os.path.realpath(p) + os.sep for p in {
     sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"],
     sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
@@ -204,6 +211,12 @@ def _where(tb) -> str:
         return ""
     line = _code(frame.line or "")
     return f" (at line {frame.lineno} of {frame.name}{f': `{line}`' if line else ''})"
+
+
+def _where_raised(exc: BaseException) -> str:
+    """:func:`_where` of an exception; one raised in the student's kernel (socketlab.judge)
+    carries the place the kernel reported."""
+    return getattr(exc, "__socketlab_where__", None) or _where(exc.__traceback__)
 
 
 # Errors of test servers' handlers (socketlab.server), newest last, with the time they happened:
@@ -439,13 +452,17 @@ def _run(fn: Callable, args: tuple, kwargs: dict, limit: float, allow_leaks: boo
 
     threads_before = set(threading.enumerate())
     fds_before = _socket_fds()
+    kernel = judge_session()  # when a judge runs this test, the code under test runs in another process
+    kernel_before = kernel.snapshot() if kernel else None
+    # The name tells socketlab.judge that this thread's calls into the kernel have a limit.
     worker = threading.Thread(target=target, daemon=True, name="socketlab-check")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ResourceWarning)
         worker.start()
         worker.join(limit)
         if worker.is_alive():
-            doing = _waiting_for(worker, limit)
+            remote = kernel.unblock() if kernel else []
+            doing = remote[0] if remote else _waiting_for(worker, limit)
             _unblock(_socket_fds() - fds_before)
             worker.join(1.0)
             raise AssertionError(_join(
@@ -461,6 +478,9 @@ def _run(fn: Callable, args: tuple, kwargs: dict, limit: float, allow_leaks: boo
         outcome.unclosed = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)
                             and _warned_fd(w.message) not in fds_before]  # not left open by earlier code
         outcome.running = _threads_still_running(threads_before | {worker})
+        if kernel and kernel_before:
+            outcome.unclosed += kernel.unclosed_since(kernel_before)
+            outcome.running += kernel.threads_since(kernel_before)
     return outcome
 
 
@@ -468,7 +488,8 @@ def _threads_still_running(before: set[threading.Thread], grace: float = 1.0) ->
     """Names of the threads started during the call and still running after ``grace`` seconds.
     A test server's connection threads (socketlab.server) are the test's, not the learner's:
     one still running means a connection left open, which the socket check reports."""
-    started = [t for t in threading.enumerate() if t not in before and t.name != "socketlab-handler"]
+    started = [t for t in threading.enumerate() if t not in before and t.name != "socketlab-handler"
+               and not t.name.startswith("judge-")]  # the sealed judge's own (socketlab.judge)
     for thread in started:
         thread.join(grace)
     return [t.name for t in started if t.is_alive()]
@@ -488,11 +509,11 @@ def _unexpected(outcome: _Outcome, expected: str, hint: str) -> BaseException:
         return first[0]  # a stub the test's server ran (a learner's handler): it speaks for itself
     if first:
         cause = (f"Before that, the code the test's server runs for each connection raised "
-                 f"{_raised_text(first[0])}{_where(first[0].__traceback__)}: look there first.")
+                 f"{_raised_text(first[0])}{_where_raised(first[0])}: look there first.")
     else:
         cause = _exception_hint(exc)
     return failure(exc, _join(
-        f"{outcome.call}: expected {expected}, got {_raised_text(exc)}{_where(exc.__traceback__)}"
+        f"{outcome.call}: expected {expected}, got {_raised_text(exc)}{_where_raised(exc)}"
         + (f"; it also {leaks}." if leaks else "."),
         cause, outcome.leak_advice() if leaks else "", hint))
 

@@ -255,6 +255,7 @@ def worker(argv: list[str]) -> None:
 # ---------------------------------------------------------------- one sandbox per kernel (bubblewrap)
 
 NOBODY = 65534
+JUDGE_DIR = "SOCKETLAB_JUDGE_DIR"  # set by socketlab.judge.execute while a notebook is judged
 # bwrap makes the sandbox's folders (/etc, the parents of each bound path) with the caller's
 # umask: with 077 nobody could not reach them.
 SANDBOX_UMASK = 0o022
@@ -280,10 +281,10 @@ def _readable_roots() -> list[Path]:
 
 
 def fence_command(inner: list[str], folder: Path, readable: list[Path] | None = None,
-                  extra: tuple[tuple[str, str], ...] = ()) -> list[str]:
+                  extra: tuple[tuple[str, str], ...] = (), shared: Path | None = None) -> list[str]:
     """``inner`` run in a bubblewrap sandbox as nobody, seeing ``folder`` (read-write), the
-    system read-only and each ``extra`` (source, target) read-only; nothing else of this
-    machine's files."""
+    system read-only, each ``extra`` (source, target) read-only and ``shared`` (the judge's
+    folder, read-write, at the same path); nothing else of this machine's files."""
     # No --new-session: nbgrader interrupts a hanging cell by signalling the kernel's process group.
     cmd = ["bwrap", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
            "--clearenv", "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
@@ -311,6 +312,8 @@ def fence_command(inner: list[str], folder: Path, readable: list[Path] | None = 
         cmd += [*parents(root), "--ro-bind", str(root), str(root)]
     for source, target in extra:
         cmd += [*parents(Path(target)), "--ro-bind", source, target]
+    if shared is not None:
+        cmd += [*parents(shared), "--bind", str(shared), str(shared)]
     cmd += [*parents(folder), "--bind", str(folder), str(folder), "--chdir", str(folder)]
     for key, value in {**SANDBOX_ENV, "PYTHONPATH": str(_package_root())}.items():
         cmd += ["--setenv", key, value]
@@ -365,7 +368,9 @@ def kernel(argv: list[str]) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         # bwrap runs as a child, not exec'd: --die-with-parent follows the thread that started
         # it, and the kernel launcher's thread may end long before the kernel should.
-        sys.exit(subprocess.call(fence_command(inner, folder, extra=tuple(extra)), umask=SANDBOX_UMASK))
+        judge = os.environ.get(JUDGE_DIR)  # the sealed judge's socket and test files (socketlab.judge)
+        command = fence_command(inner, folder, extra=tuple(extra), shared=Path(judge) if judge else None)
+        sys.exit(subprocess.call(command, umask=SANDBOX_UMASK))
     if Path(FONTS).is_dir() and os.environ.get("MPLCONFIGDIR"):  # inside the sandbox: start from the copy
         Path(os.environ["MPLCONFIGDIR"]).mkdir(parents=True, exist_ok=True)
         for fontlist in Path(FONTS).glob("fontlist-*.json"):
