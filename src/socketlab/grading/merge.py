@@ -21,7 +21,7 @@ import nbformat
 from socketlab.grading.checks import nbgrader_meta
 from socketlab.grading.nbgrader_run import course_settings
 
-__all__ = ["with_reason", "stage", "merge"]
+__all__ = ["SUBMISSION_FILES", "with_reason", "stage", "merge"]
 
 
 def with_reason(nb: Any, reason: str) -> Any:
@@ -39,15 +39,23 @@ def with_reason(nb: Any, reason: str) -> Any:
     return nb
 
 
+#: nbgrader's files beside a submitted notebook that must travel on to ``autograded/`` and
+#: ``feedback/``: the submission time (late penalty) and the secret of an exchange submission
+#: (``nbgrader submit`` writes it; ``release_feedback`` names the feedback file after it and
+#: fails without it, ``fetch_feedback`` finds the student's feedback by it).
+SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
+
+
 def stage(staging: Path, root: Path, assignment: str, student: str, nb: Any) -> None:
-    """Put ``nb`` where the merge reads it: ``staging/<student>/<assignment>/``, with the timestamp."""
+    """Put ``nb`` where the merge reads it: ``staging/<student>/<assignment>/``, with ``SUBMISSION_FILES``."""
     folder = staging / student / assignment
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     nbformat.write(nb, folder / f"{assignment}.ipynb")
-    stamp = root / "submitted" / student / assignment / "timestamp.txt"
-    if stamp.is_file() and not stamp.is_symlink():  # a link could point anywhere
-        shutil.copy(stamp, folder)
+    for name in SUBMISSION_FILES:
+        kept = root / "submitted" / student / assignment / name
+        if kept.is_file() and not kept.is_symlink():  # a link could point anywhere
+            shutil.copy(kept, folder)
 
 
 def merge(root: Path, assignment: str, staging: Path, students: list[str]) -> dict[str, str]:
