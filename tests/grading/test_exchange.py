@@ -15,37 +15,13 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-from pathlib import Path
 
 from conftest import ROOT
+from sample import nbgrader_here as nbgrader
 from socketlab.grading.cli import main as cli
-from socketlab.grading.nbgrader_run import tool_path
 
 A = "01-address-families"
 COURSE_ID = "socketlab"
-
-
-def nbgrader(cwd: Path, *args: str) -> None:
-    """Run one nbgrader command in this process (a new one costs seconds), in ``cwd``, as nbgrader's
-    own tests do; fail the test when it fails."""
-    from jupyter_core.application import NoStart
-    from nbgrader.apps import NbGraderApp
-
-    here = Path.cwd()
-    os.chdir(cwd)
-    app = NbGraderApp.instance()
-    try:
-        app.initialize(list(args))
-        app.start()
-        code = 0
-    except NoStart:  # how a subcommand's end shows
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    finally:
-        app.reset()
-        os.chdir(here)
-    assert code in (0, None), f"nbgrader {args[0]} exited with {code} (its log is above)"
 
 
 def test_feedback_reaches_the_student_through_the_exchange(tmp_path, monkeypatch):
@@ -57,7 +33,6 @@ def test_feedback_reaches_the_student_through_the_exchange(tmp_path, monkeypatch
     shutil.copytree(ROOT / "solutions" / A, course / "solutions" / A)
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "jupyter-config"))  # no one's own nbgrader config
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter"))
-    monkeypatch.setenv("PATH", tool_path(os.environ.get("PATH")))  # nbgrader runs alembic by name
     flags = [f"--Exchange.root={exchange}", f"--CourseDirectory.course_id={COURSE_ID}"]
     student_flags = [*flags, f"--Exchange.cache={tmp_path / 'cache'}"]  # the student's own copy of the secret
 

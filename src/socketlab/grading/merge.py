@@ -11,8 +11,11 @@ hand-graded answers can be graded) and its feedback says what happened.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +61,26 @@ def stage(staging: Path, root: Path, assignment: str, student: str, nb: Any) -> 
             shutil.copy(kept, folder)
 
 
+@contextlib.contextmanager
+def _importable(root: Path) -> Iterator[None]:
+    """The course folder on ``sys.path``, as nbgrader's commands put theirs (the folder they run in):
+    nbgrader's docs place a course's late-penalty plugin there (``late.py``, ``c.AssignLatePenalties.plugin_class``)."""
+    folder = str(Path(root).resolve())
+    added = folder not in sys.path
+    if added:
+        sys.path.insert(0, folder)
+    try:
+        yield
+    finally:
+        if added and folder in sys.path:
+            sys.path.remove(folder)
+
+
 def merge(root: Path, assignment: str, staging: Path, students: list[str]) -> dict[str, str]:
-    """nbgrader's Autograde over already-executed notebooks, one student at a time; {student: error}."""
+    """nbgrader's Autograde over already-executed notebooks, one student at a time; {student: error}.
+
+    It records each submission's ``timestamp.txt`` and gives the late penalty of the course's
+    ``AssignLatePenalties.plugin_class`` (nbgrader's ``LateSubmissionPlugin`` unless configured)."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.preprocessors import (
         AssignLatePenalties,
@@ -81,7 +102,7 @@ def merge(root: Path, assignment: str, staging: Path, students: list[str]) -> di
     api = NbGraderAPI(config=config)
     errors: dict[str, str] = {}
     for student in students:
-        with warnings.catch_warnings():  # SQLAlchemy's notes on nbgrader's own session use: noise here
+        with warnings.catch_warnings(), _importable(root):  # SQLAlchemy's notes on nbgrader's session use: noise
             warnings.filterwarnings("ignore", module="nbgrader.api")
             result = api.autograde(assignment, student, force=True, create=True)
         if not result["success"]:

@@ -265,7 +265,11 @@ def autograde_reporting(assignment: str, student: str | None, events_fd: int) ->
     Autograde.init_assignment = reporting(Autograde.init_assignment, before="start")  # (assignment, student)
     Autograde.convert_single_notebook = reporting(Autograde.convert_single_notebook)
     Autograde.set_permissions = reporting(Autograde.set_permissions, after="done")  # (assignment, student)
-    argv = ["autograde", assignment, "--force", *([f"--student={student}"] if student else [])]
+    # Late penalties are the merge's business (merge.py, in the course folder): the worker's
+    # gradebook is a throw-away copy, and a course's own plugin (late.py beside the config,
+    # as nbgrader's docs show it) is not in the worker's private course folder.
+    argv = ["autograde", assignment, "--force", *([f"--student={student}"] if student else []),
+            "--AssignLatePenalties.plugin_class=nbgrader.plugins.LateSubmissionPlugin"]
     try:
         NbGraderApp.launch_instance(argv=argv)
         code = 0
