@@ -14,22 +14,10 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT, solution_ids
+from learner_code import learner_names
 
 TAG = "raises-exception"
 EXTENSION = "%load_ext socketlab.notebook"
-
-
-def learner_names(nb) -> set[str]:
-    """Names the answer cells define at top level (functions, classes, constants)."""
-    names = set()
-    for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
-            for node in ast.parse(cell.source).body:
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    names.add(node.name)
-                elif isinstance(node, ast.Assign):
-                    names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
-    return names
 
 
 def _assigned(source: str) -> set[str]:

@@ -13,7 +13,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
-import psutil
+from socketlab.grading.processes import kill_tree
 
 CHROMIUM = Path(os.environ.get("SOCKETLAB_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -55,32 +54,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def kill_tree(proc: subprocess.Popen, grace: float = 10.0) -> None:
-    """Stop a server started in its own session, its process group and everything it spawned.
-
-    SIGTERM first, so Jupyter shuts its kernels down; then SIGKILL for whatever is left.
-    Kernels run in process groups of their own, so they are found as children first.
-    """
-    try:
-        family = psutil.Process(proc.pid).children(recursive=True)
-    except psutil.Error:
-        family = []
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        pass
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    for child in family:
-        with contextlib.suppress(psutil.Error):
-            child.kill()
-    psutil.wait_procs(family, timeout=5)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=5)
 
 
 class JupyterLab:
@@ -158,7 +131,7 @@ class JupyterLab:
 
     def stop(self) -> None:
         if self.proc is not None:
-            kill_tree(self.proc)
+            kill_tree(self.proc, grace=10.0)  # SIGTERM first: Jupyter shuts its kernels down
 
     def __enter__(self) -> "JupyterLab":
         for attempt in range(3):

@@ -26,6 +26,7 @@ import pytest
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, JupyterLab, Steps, copy_course, missing_requirements
 from conftest import ROOT
+from learner_code import learner_names
 from socketlab.release import run_nbgrader
 from socketlab.workspace import prepare as prepare_workspace
 
@@ -123,15 +124,6 @@ def read_nb(path: Path) -> nbformat.NotebookNode:
 
 def grade_id(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
-def learner_names(nb) -> set[str]:
-    """Functions and classes the learner writes (defined in answer cells)."""
-    names = set()
-    for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
-            names |= set(re.findall(r"^(?:def|class)\s+(\w+)", cell.source, re.M))
-    return names
 
 
 def sanitize(text: str) -> str:

@@ -13,6 +13,8 @@ misbehaving submissions cost little time in tests.
 
 from __future__ import annotations
 
+import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -134,6 +136,38 @@ def make_course(root: Path, assignment: str = SAMPLE_ID) -> Path:
     nbformat.write(solution_notebook(), root / "solutions" / assignment / f"{assignment}.ipynb")
     run_nbgrader(root, "generate_assignment", assignment, "--force", "--no-db")
     return root
+
+
+def nbgrader_here(cwd: Path, *args: str) -> None:
+    """Run one nbgrader command in this process (a new one costs seconds), in ``cwd``, as nbgrader's
+    own tests do; fail the test when it fails. The working folder, PATH and ``sys.path`` (nbgrader
+    puts the folder it runs in first) are restored afterwards."""
+    from jupyter_core.application import NoStart
+    from nbgrader.apps import NbGraderApp
+
+    from socketlab.grading.nbgrader_run import tool_path
+
+    here, path, tools = Path.cwd(), list(sys.path), os.environ.get("PATH")
+    os.environ["PATH"] = tool_path(tools)  # nbgrader runs alembic by name
+    os.chdir(cwd)
+    app = NbGraderApp.instance()
+    try:
+        app.initialize(list(args))
+        app.start()
+        code = 0
+    except NoStart:  # how a subcommand's end shows
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        app.reset()
+        os.chdir(here)
+        sys.path[:] = path
+        if tools is None:
+            del os.environ["PATH"]
+        else:
+            os.environ["PATH"] = tools
+    assert code in (0, None), f"nbgrader {args[0]} exited with {code} (its log is above)"
 
 
 def student_notebook(root: Path, assignment: str = SAMPLE_ID) -> nbformat.NotebookNode:

@@ -478,6 +478,7 @@ def test_an_unreadable_executed_notebook_costs_only_its_student(tmp_path, monkey
     """Code that outlives its cell overwrites its own executed notebook with junk, or with a link."""
     from socketlab.grading import grade as grading
     from socketlab.grading.limits import Limits
+    from socketlab.grading.progress import Progress
     from socketlab.grading.status import Outcome
     from socketlab.grading.workers import WorkerResult
 
@@ -485,9 +486,10 @@ def test_an_unreadable_executed_notebook_costs_only_its_student(tmp_path, monkey
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), good)
     junk.write_text("{not json")
     link.symlink_to(good)
-    monkeypatch.setattr(grading, "run_worker", lambda *args: WorkerResult(
+    monkeypatch.setattr(grading, "run_worker", lambda *args, **kwargs: WorkerResult(
         executed={"s1": junk, "s2": good, "s3": link}))
     run = grading._Run(tmp_path, A, Limits(), jobs=1, sandbox=isolate.probe(False))
+    run.progress = Progress(A, 3, live=False)
     run.work, run.staging, run.cell_timeout, run.snapshot = tmp_path, tmp_path / "staged", 3.0, tmp_path / "db"
     run.outcomes = {s: Outcome(s) for s in ("s1", "s2", "s3")}
     assert run.run_chunk(["s1", "s2", "s3"], "chunk0") == ["s1", "s3"]  # again alone, the others are fine

@@ -76,7 +76,9 @@ class _Format(logging.Formatter):
 
 
 def _setup_logging(verbose: bool, quiet: bool) -> logging.Handler:
-    handler = logging.StreamHandler(sys.stderr)
+    from socketlab.grading.progress import ProgressHandler
+
+    handler = ProgressHandler(sys.stderr)  # messages go above the live progress line
     handler.setFormatter(_Format("%(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)

@@ -3,7 +3,8 @@
 Accepted input (a folder, searched recursively; input files are only ever read):
 
 1. nbgrader's layout: ``<student-id>/<assignment>/*.ipynb`` (optionally under a
-   ``submitted/`` folder), with an optional ``timestamp.txt`` beside the notebook.
+   ``submitted/`` folder), with an optional ``timestamp.txt`` beside the notebook (and
+   ``submission_secret.txt`` from ``nbgrader submit``, kept for ``release_feedback``).
 2. LMS bulk downloads, one flat file per upload, where ``<id>`` is an ``id`` from the
    student CSV and ``<name>`` is the original file name:
 
@@ -73,6 +74,7 @@ class Upload:
     upload_no: int = 0
     late_flag: bool = False
     timestamp: datetime | None = None
+    nbgrader_layout: bool = False  # <student>/<assignment>/<file>: nbgrader's files may be beside it
 
     @property
     def when(self) -> datetime:
@@ -145,7 +147,7 @@ def match_upload(path: Path, students: dict[str, Student], assignment: str, top:
     rel = path.relative_to(top).parts
     # nbgrader layout: .../<student>/<assignment>/<file>.ipynb
     if len(rel) >= 3 and rel[-2] == assignment and rel[-3] in students:
-        return Upload(path, rel[-3], path.name, timestamp=_timestamp_file(path.parent))
+        return Upload(path, rel[-3], path.name, timestamp=_timestamp_file(path.parent), nbgrader_layout=True)
     moodle = re.match(r"^(?P<name>[^_]+)_(?P<n>\d+)_assignsubmission_file_(?P<file>.*)$", path.stem)
     if moodle:  # only the full name in front counts
         wanted = " ".join(moodle["name"].lower().split())
@@ -233,6 +235,9 @@ def collect(course: Path, assignment: str, inputs: Path, students_csv: Path) -> 
         target.mkdir(parents=True)
         shutil.copyfile(newest.path, notebook)  # contents only: the input keeps its own times and mode
         (target / "timestamp.txt").write_text(newest.when.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+        secret = newest.path.parent / "submission_secret.txt"
+        if newest.nbgrader_layout and secret.is_file() and not secret.is_symlink():
+            shutil.copyfile(secret, target / secret.name)
         result.taken[sid] = newest
     result.missing = sorted(set(students) - set(by_student))
 

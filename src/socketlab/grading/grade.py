@@ -43,6 +43,7 @@ from socketlab.grading.nbgrader_run import (
     student_edition,
     tools_on_path,
 )
+from socketlab.grading.progress import Progress
 from socketlab.grading.status import Outcome, load_status, save_status, status_path
 from socketlab.grading.workers import chunks, run_worker
 
@@ -132,6 +133,7 @@ class _Run:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     notebooks: dict[str, Any] = field(default_factory=dict)  # student -> submitted notebook (None: unreadable)
     warned: set[str] = field(default_factory=set)
+    progress: Progress = field(init=False)  # set while the submissions are executed
 
     def grade(self, folders: list[Path]) -> dict[str, Outcome]:
         for warning in self.sandbox.warnings:
@@ -146,7 +148,13 @@ class _Run:
             self.check(folders)
             self.snapshot = self.work / "gradebook-snapshot.db"
             shutil.copy(self.root / "gradebook.db", self.snapshot)  # nobody writes it while workers run
-            self.execute([s for s, o in self.outcomes.items() if o.status == "graded"])
+            self.progress = Progress(self.assignment, len(folders))
+            with self.progress:
+                for outcome in self.outcomes.values():
+                    if outcome.status != "graded":  # decided by the checks: nothing to run
+                        self.progress.settle(outcome.student, outcome.status, odd=True, detail=outcome.reason,
+                                             ran=False)
+                self.execute([s for s, o in self.outcomes.items() if o.status == "graded"])
             self.merge()
         return self.outcomes
 
@@ -172,7 +180,7 @@ class _Run:
         """Grade ``students`` in one worker; return those it did not finish (alone: mark them failed)."""
         begin = time.monotonic()
         result = run_worker(self.root, self.assignment, students, name, self.work, self.snapshot, self.sandbox,
-                            self.limits)
+                            self.limits, on_event=self.heard)
         seconds = round((time.monotonic() - begin) / len(students), 1)
         landlock = result.sandbox.get("landlock", "ok")
         if landlock != "ok" and landlock not in self.warned:
@@ -188,8 +196,8 @@ class _Run:
                     left.append(student)  # grade it again alone
                 elif problem:
                     self.failed(outcome, f"the executed notebook could not be read back: {problem}")
-                else:
-                    log.info("  %s: graded", student)
+                else:  # settled already when its worker said done; its outputs may have added notes
+                    self.progress.settle(student, odd=bool(outcome.notes))
             elif student in result.reasons:
                 self.failed(outcome, result.reasons[student])
             elif len(students) == 1:
@@ -217,9 +225,16 @@ class _Run:
         self.outcomes[student].notes += notes
         return ""
 
+    def heard(self, kind: str, student: str, why: str) -> None:
+        """A worker's event as it comes (its thread): the progress line moves on."""
+        if kind == "done":
+            self.progress.settle(student, odd=bool(self.outcomes[student].notes))
+        elif kind == "error":
+            self.progress.settle(student, "failed", odd=True, detail=why)
+
     def failed(self, outcome: Outcome, reason: str) -> None:
         outcome.fail("failed", reason)
-        log.info("  %s: failed in %g s -- %s", outcome.student, outcome.seconds, outcome.reason)
+        self.progress.settle(outcome.student, "failed", odd=True, detail=outcome.reason)
 
     # ---- step 3
     def merge(self) -> None:

@@ -11,8 +11,11 @@ hand-graded answers can be graded) and its feedback says what happened.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,7 @@ import nbformat
 from socketlab.grading.checks import nbgrader_meta
 from socketlab.grading.nbgrader_run import course_settings
 
-__all__ = ["with_reason", "stage", "merge"]
+__all__ = ["SUBMISSION_FILES", "with_reason", "stage", "merge"]
 
 
 def with_reason(nb: Any, reason: str) -> Any:
@@ -39,19 +42,45 @@ def with_reason(nb: Any, reason: str) -> Any:
     return nb
 
 
+#: nbgrader's files beside a submitted notebook that must travel on to ``autograded/`` and
+#: ``feedback/``: the submission time (late penalty) and the secret of an exchange submission
+#: (``nbgrader submit`` writes it; ``release_feedback`` names the feedback file after it and
+#: fails without it, ``fetch_feedback`` finds the student's feedback by it).
+SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
+
+
 def stage(staging: Path, root: Path, assignment: str, student: str, nb: Any) -> None:
-    """Put ``nb`` where the merge reads it: ``staging/<student>/<assignment>/``, with the timestamp."""
+    """Put ``nb`` where the merge reads it: ``staging/<student>/<assignment>/``, with ``SUBMISSION_FILES``."""
     folder = staging / student / assignment
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     nbformat.write(nb, folder / f"{assignment}.ipynb")
-    stamp = root / "submitted" / student / assignment / "timestamp.txt"
-    if stamp.is_file() and not stamp.is_symlink():  # a link could point anywhere
-        shutil.copy(stamp, folder)
+    for name in SUBMISSION_FILES:
+        kept = root / "submitted" / student / assignment / name
+        if kept.is_file() and not kept.is_symlink():  # a link could point anywhere
+            shutil.copy(kept, folder)
+
+
+@contextlib.contextmanager
+def _importable(root: Path) -> Iterator[None]:
+    """The course folder on ``sys.path``, as nbgrader's commands put theirs (the folder they run in):
+    nbgrader's docs place a course's late-penalty plugin there (``late.py``, ``c.AssignLatePenalties.plugin_class``)."""
+    folder = str(Path(root).resolve())
+    added = folder not in sys.path
+    if added:
+        sys.path.insert(0, folder)
+    try:
+        yield
+    finally:
+        if added and folder in sys.path:
+            sys.path.remove(folder)
 
 
 def merge(root: Path, assignment: str, staging: Path, students: list[str]) -> dict[str, str]:
-    """nbgrader's Autograde over already-executed notebooks, one student at a time; {student: error}."""
+    """nbgrader's Autograde over already-executed notebooks, one student at a time; {student: error}.
+
+    It records each submission's ``timestamp.txt`` and gives the late penalty of the course's
+    ``AssignLatePenalties.plugin_class`` (nbgrader's ``LateSubmissionPlugin`` unless configured)."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.preprocessors import (
         AssignLatePenalties,
@@ -73,7 +102,7 @@ def merge(root: Path, assignment: str, staging: Path, students: list[str]) -> di
     api = NbGraderAPI(config=config)
     errors: dict[str, str] = {}
     for student in students:
-        with warnings.catch_warnings():  # SQLAlchemy's notes on nbgrader's own session use: noise here
+        with warnings.catch_warnings(), _importable(root):  # SQLAlchemy's notes on nbgrader's session use: noise
             warnings.filterwarnings("ignore", module="nbgrader.api")
             result = api.autograde(assignment, student, force=True, create=True)
         if not result["success"]:

@@ -1,4 +1,4 @@
-"""Stopping a worker and everything it started."""
+"""Stopping a process (a grading worker, a test's Jupyter server) and everything it started."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ def kill_tree(proc: subprocess.Popen, grace: float = 0.0) -> None:
 
     With ``grace`` > 0, SIGTERM first and up to ``grace`` seconds to exit (a Jupyter
     server then shuts its kernels down); then SIGKILL for whatever is left. Kernels run
-    in process groups of their own, so descendants are listed before anything is killed.
+    in process groups of their own, so descendants are listed before anything is killed,
+    and waited for (up to 5 s each step) after. Used by the grader's workers and the browser tests.
     """
     import psutil
 
@@ -33,4 +34,6 @@ def kill_tree(proc: subprocess.Popen, grace: float = 0.0) -> None:
     for child in family:
         with contextlib.suppress(psutil.Error):
             child.kill()
-    proc.wait()
+    psutil.wait_procs(family, timeout=5)
+    with contextlib.suppress(subprocess.TimeoutExpired):  # one stuck in uninterruptible sleep: do not hang on it
+        proc.wait(timeout=5)

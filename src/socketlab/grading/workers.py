@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,11 +55,18 @@ class WorkerResult:
     sandbox: dict[str, str] = field(default_factory=dict)  # the worker's notes, e.g. {"landlock": "ok"}
 
 
+#: Told as soon as the worker reports it: ("done", student, "") or ("error", student, why nbgrader gave up).
+OnEvent = Callable[[str, str, str], Any]
+
+
 class _Events:
     """Reads the worker's event pipe in a thread; keeps only well-formed events about its own students."""
 
-    def __init__(self, fd: int, students: list[str]) -> None:
+    def __init__(self, fd: int, students: list[str], limits: Limits | None = None,
+                 on_event: OnEvent | None = None) -> None:
         self.students = set(students)
+        self.limits = limits or Limits()
+        self.on_event = on_event
         self.started: dict[str, float] = {}
         self.done: list[str] = []
         self.errors: dict[str, tuple[str, str]] = {}
@@ -90,10 +98,19 @@ class _Events:
             self.started[student] = time.monotonic()
         elif kind == "done":
             self.done.append(student)
+            self._tell("done", student, "")
         elif kind == "error":
             self.errors[student] = (str(event.get("type", "Error"))[:80], str(event.get("message", ""))[:300])
+            self._tell("error", student, _reason_for(self.errors[student], self.limits))
         else:
             self.ignored += 1
+
+    def _tell(self, kind: str, student: str, why: str) -> None:
+        if self.on_event:
+            try:
+                self.on_event(kind, student, why)
+            except Exception:  # noqa: BLE001 -- showing progress must never cost an event
+                log.debug("progress callback failed", exc_info=True)
 
     def close(self, timeout: float = 10.0) -> None:
         self._thread.join(timeout)
@@ -158,11 +175,12 @@ def _worker_env() -> dict[str, str]:
 
 
 def run_worker(root: Path, assignment: str, students: list[str], name: str, work: Path, snapshot: Path,
-               sandbox: Any, limits: Limits) -> WorkerResult:
+               sandbox: Any, limits: Limits, on_event: OnEvent | None = None) -> WorkerResult:
     """Autograde ``students`` in a private course copy ``work/workers/<name>``.
 
     With one student the worker runs nbgrader for that student alone, so a failure
-    of the worker as a whole is that student's.
+    of the worker as a whole is that student's. ``on_event`` hears of each student
+    done or given up as it happens (from another thread), for the progress line.
     """
     scratch = work / "workers" / name
     shutil.rmtree(scratch, ignore_errors=True)
@@ -181,7 +199,7 @@ def run_worker(root: Path, assignment: str, students: list[str], name: str, work
                                     stderr=subprocess.STDOUT, start_new_session=True, pass_fds=(write_fd,))
         finally:
             os.close(write_fd)
-        events = _Events(read_fd, students)
+        events = _Events(read_fd, students, limits, on_event)
         since = time.monotonic()
         while proc.poll() is None:
             time.sleep(0.2)
@@ -247,7 +265,11 @@ def autograde_reporting(assignment: str, student: str | None, events_fd: int) ->
     Autograde.init_assignment = reporting(Autograde.init_assignment, before="start")  # (assignment, student)
     Autograde.convert_single_notebook = reporting(Autograde.convert_single_notebook)
     Autograde.set_permissions = reporting(Autograde.set_permissions, after="done")  # (assignment, student)
-    argv = ["autograde", assignment, "--force", *([f"--student={student}"] if student else [])]
+    # Late penalties are the merge's business (merge.py, in the course folder): the worker's
+    # gradebook is a throw-away copy, and a course's own plugin (late.py beside the config,
+    # as nbgrader's docs show it) is not in the worker's private course folder.
+    argv = ["autograde", assignment, "--force", *([f"--student={student}"] if student else []),
+            "--AssignLatePenalties.plugin_class=nbgrader.plugins.LateSubmissionPlugin"]
     try:
         NbGraderApp.launch_instance(argv=argv)
         code = 0
