@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8888
 
-.PHONY: lab fresh teach test test-fast release outputs clean
+.PHONY: lab fresh teach test test-fast hub-env release outputs clean
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -34,10 +34,37 @@ fresh: $(STAMP)
 teach: $(STAMP)
 	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/instructor $(JUPYTER_LAB) --LabApp.default_url=/formgrader
 
+## make hub-env: the shared environment for a class on one JupyterHub (docs/jupyterhub.md).
+# Every user must be able to run it, so it is built from the system's Python (Debian's
+# python3 and python3-venv), not from a Python in someone's home, and made world-readable:
+# JupyterHub, the course with its packages, and JupyterHub's proxy (npm's
+# configurable-http-proxy, run by the system's node). Rebuilt when pyproject.toml changes.
+HUB_ENV    ?= /opt/socketlab-hub
+HUB_PYTHON ?= /usr/bin/python3
+HUB_STAMP  := $(HUB_ENV)/.installed-stamp
+JUPYTERHUB_SPEC ?= jupyterhub>=5.2,<6
+CHP_SPEC   ?= configurable-http-proxy@^4.6
+
+$(HUB_STAMP): pyproject.toml
+	rm -rf $(HUB_ENV)
+	$(HUB_PYTHON) -m venv $(HUB_ENV)
+	$(HUB_ENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_ENV)/bin/python -m pip install --quiet '$(JUPYTERHUB_SPEC)' '.[course]'
+	cd $(HUB_ENV) && npm install --silent --no-audit --no-fund --prefix $(HUB_ENV) '$(CHP_SPEC)'
+	ln -sf ../node_modules/.bin/configurable-http-proxy $(HUB_ENV)/bin/configurable-http-proxy
+	chmod -R a+rX $(HUB_ENV)
+	touch $(HUB_STAMP)
+
+hub-env: $(HUB_STAMP)
+
+# `make test` builds it first (the suite then runs without network) where the hub test can
+# run: as root (it creates Linux users), with the system's Python and npm present.
+HUB_FOR_TEST := $(if $(and $(filter 0,$(shell id -u)),$(wildcard $(HUB_PYTHON)),$(shell command -v npm)),$(HUB_STAMP))
+
 ## make test: set up and run every test (all four layers, see tests/conftest.py).
 # It runs fenced off the network (tests/offline.py): only loopback, no name server.
-test: $(STAMP)
-	$(BIN)/python tests/offline.py $(BIN)/python -m pytest
+test: $(STAMP) $(HUB_FOR_TEST)
+	SOCKETLAB_HUB_ENV=$(HUB_ENV) $(BIN)/python tests/offline.py $(BIN)/python -m pytest
 
 ## make test-fast: only the helper package's unit tests (tests/unit), in well under a minute.
 test-fast: $(STAMP)
