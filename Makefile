@@ -37,23 +37,32 @@ teach: $(STAMP)
 ## make hub-env: the shared environment for a class on one JupyterHub (docs/jupyterhub.md).
 # Every user must be able to run it, so it is built from the system's Python (Debian's
 # python3 and python3-venv), not from a Python in someone's home, and made world-readable:
-# JupyterHub, the course with its packages, and JupyterHub's proxy (npm's
-# configurable-http-proxy, run by the system's node). Rebuilt when pyproject.toml changes.
+# JupyterHub, the course's packages, and JupyterHub's proxy (npm's configurable-http-proxy,
+# run by the system's node). Built once per content, not per clone: the packages again when
+# pyproject.toml or the versions below change, the course's own package (a copy, not a link
+# to this folder) again when src/socketlab changes.
 HUB_ENV    ?= /opt/socketlab-hub
 HUB_PYTHON ?= /usr/bin/python3
-HUB_STAMP  := $(HUB_ENV)/.installed-stamp
 JUPYTERHUB_SPEC ?= jupyterhub>=5.2,<6
 CHP_SPEC   ?= configurable-http-proxy@^4.6
+HUB_DEPS_KEY   := $(shell { cat pyproject.toml; echo '$(HUB_PYTHON) $(JUPYTERHUB_SPEC) $(CHP_SPEC)'; } | sha256sum | cut -c1-16)
+HUB_COURSE_KEY := $(shell find src/socketlab -name '*.py' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
+HUB_DEPS   := $(HUB_ENV)/.deps-$(HUB_DEPS_KEY)
+HUB_STAMP  := $(HUB_ENV)/.course-$(HUB_DEPS_KEY)-$(HUB_COURSE_KEY)
 
-$(HUB_STAMP): pyproject.toml
+$(HUB_DEPS):
 	rm -rf $(HUB_ENV)
 	$(HUB_PYTHON) -m venv $(HUB_ENV)
 	$(HUB_ENV)/bin/python -m pip install --quiet --upgrade pip
 	$(HUB_ENV)/bin/python -m pip install --quiet '$(JUPYTERHUB_SPEC)' '.[course]'
-	cd $(HUB_ENV) && npm install --silent --no-audit --no-fund --prefix $(HUB_ENV) '$(CHP_SPEC)'
+	npm install --silent --no-audit --no-fund --prefix $(HUB_ENV) '$(CHP_SPEC)'
 	ln -sf ../node_modules/.bin/configurable-http-proxy $(HUB_ENV)/bin/configurable-http-proxy
+	touch $(HUB_DEPS)
+
+$(HUB_STAMP): $(HUB_DEPS)
+	$(HUB_ENV)/bin/python -m pip install --quiet --no-deps --force-reinstall .
 	chmod -R a+rX $(HUB_ENV)
-	touch $(HUB_STAMP)
+	rm -f $(HUB_ENV)/.course-* && touch $(HUB_STAMP) $(HUB_ENV)/.installed-stamp
 
 hub-env: $(HUB_STAMP)
 

@@ -143,6 +143,7 @@ class Site:
             subprocess.run(["useradd", "--create-home", "--home-dir", str(self.home(user)), "--shell", "/bin/bash",
                             "--user-group", user], check=True, capture_output=True, text=True, timeout=60)
             self.created.append(user)
+            self.home(user).chmod(0o700)  # as docs/jupyterhub.md asks: no one reads another's home
         subprocess.run(["chpasswd"], input="".join(f"{u}:{p}\n" for u, p in self.passwords.items()),
                        check=True, capture_output=True, text=True, timeout=60)
         # The shared, read-only part: the helper package and the JupyterLab modes.
