@@ -16,6 +16,10 @@ reaches. Then:
              the formgrader in the hub (framed in JupyterLab: the CSP frame-ancestors setting)
     student  fetches the feedback in the Assignments tab and opens it: scores and pictures
 
+Today `nbgrader release_feedback` fails after `socketlab-grade grade` (the feedback folders lack
+submission_secret.txt, issue 17): the test then stops there as an expected failure (xfail)
+that names the bug, and runs the last two steps once that is fixed.
+
 Screenshots go to test-output/jupyterhub/. Needs root (useradd, PAM, switching users),
 Debian's chromium, Playwright, and `make hub-env` done (`make test` does it before the
 network fence); skipped, saying which is missing, without them. Nothing is downloaded here.
