@@ -416,6 +416,9 @@ def test_a_class_on_jupyterhub(site, hub, browser):
             assert "Assignment List" in items, f"the student's Nbgrader menu: {items}"
             offered = {"Formgrader", "Create Assignment", "Course List"} & set(items)
             assert not offered, f"the student's Nbgrader menu offers {sorted(offered)}"
+            # Not only hidden: the student's server has no formgrader at all.
+            status = page.request.get(hub.url(f"user/{alice}/formgrader")).status
+            assert status == 404, f"the student's /formgrader answers {status}"
 
         with step("fetch in the assignments tab"):
             menu(page, "Nbgrader", "Assignment List")
@@ -439,6 +442,11 @@ def test_a_class_on_jupyterhub(site, hub, browser):
     with timed("second student: fetch and submit a blank notebook on the command line"):
         site.run_as(bob, nbgrader, "fetch_assignment", ASSIGNMENT)
         site.run_as(bob, nbgrader, "submit", ASSIGNMENT)
+        # What file permissions keep from students: the teacher's course folder (solutions,
+        # gradebook) and the other students' submissions in the exchange's inbound folder.
+        for path in (course, site.exchange / COURSE_ID / "inbound"):
+            listing = site.run_as(bob, "ls", str(path), check=False)
+            assert listing.returncode != 0, f"a student can list {path}:\n{listing.stdout}"
 
     with timed("teacher: collect"):
         site.run_as(teacher, nbgrader, "collect", ASSIGNMENT, cwd=course)
