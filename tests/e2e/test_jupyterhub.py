@@ -340,11 +340,17 @@ def timed(name: str):
 
 # ---------------------------------------------------------------- driving the page
 
-def log_in(page, hub: Hub, user: str, password: str) -> None:
-    """The hub's login form, then wait for the user's JupyterLab to load (the server spawns first)."""
+def fill_login(page, hub: Hub, user: str, password: str) -> None:
+    """The hub's login page, filled in (PAM: the user's Linux password)."""
     page.goto(hub.url("hub/login"))
     page.locator("#username_input").fill(user)
     page.locator("#password_input").fill(password)
+
+
+def log_in(page, hub: Hub, user: str, password: str, filled: bool = False) -> None:
+    """Log in on the hub's page, then wait for the user's JupyterLab to load (the server spawns first)."""
+    if not filled:
+        fill_login(page, hub, user, password)
     page.locator("#login_submit").click()
     page.wait_for_url(re.compile(rf"/user/{user}/lab"), timeout=SPAWN_TIMEOUT_MS)
     page.wait_for_selector("#jupyterlab-splash", state="detached", timeout=SPAWN_TIMEOUT_MS)
@@ -358,10 +364,9 @@ def menu(page, *path: str) -> None:
 
 
 def menu_items(page, name: str) -> list[str]:
+    """Open menu ``name`` and read its entries (it stays open, for the screenshot)."""
     menu(page, name)
-    items = page.locator(".lm-Menu:visible .lm-Menu-itemLabel").all_inner_texts()
-    page.keyboard.press("Escape")
-    return items
+    return page.locator(".lm-Menu:visible .lm-Menu-itemLabel").all_inner_texts()
 
 
 def refresh_assignments(page) -> None:
@@ -410,8 +415,11 @@ def test_a_class_on_jupyterhub(site, hub, browser):
 
     with session(browser) as page:
         step = Steps(page, SHOTS, prefix="student-")
-        with step("log in to the hub"):
-            log_in(page, hub, alice, site.passwords[alice])
+        with step("the hub's login page"):
+            fill_login(page, hub, alice, site.passwords[alice])
+
+        with step("logged in: the student's nbgrader menu"):
+            log_in(page, hub, alice, site.passwords[alice], filled=True)
             items = menu_items(page, "Nbgrader")
             assert "Assignment List" in items, f"the student's Nbgrader menu: {items}"
             offered = {"Formgrader", "Create Assignment", "Course List"} & set(items)
@@ -421,6 +429,7 @@ def test_a_class_on_jupyterhub(site, hub, browser):
             assert status == 404, f"the student's /formgrader answers {status}"
 
         with step("fetch in the assignments tab"):
+            page.keyboard.press("Escape")  # the menu left open above
             menu(page, "Nbgrader", "Assignment List")
             expect(row(page, "released")).to_be_visible()
             row(page, "released").get_by_role("button", name="Fetch").click()
