@@ -52,6 +52,8 @@ def serve(listener, handler):
     return addr
 def closes(sock):
     sock.close()
+def sets_no_timeout(sock):
+    sock.settimeout(None)
 def waits(sock):
     return sock.recv(10)
 class Liar(str):
@@ -207,3 +209,14 @@ def test_a_kernel_that_answers_nonsense_fails_its_own_test_only(student):
     with pytest.raises(AssertionError, match="lost its connection to your kernel"):
         run_limited(student["talk_nonsense"])
     assert remote.current() is not None  # the session, and the judge, go on
+
+
+def test_a_socket_keeps_its_timeout_on_both_sides(student):
+    a, b = socket.socketpair()
+    with a, b:
+        a.settimeout(0.5)
+        b.sendall(b"hi")
+        expect(run_limited(student["waits"], a), b"hi", "recv on a socket with a timeout, in the kernel")
+        expect(a.gettimeout(), 0.5, "the test's socket's timeout after the call")
+        run_limited(student["sets_no_timeout"], a)
+        expect(a.gettimeout(), None, "the timeout the student's code set, seen by the test")

@@ -22,7 +22,6 @@ import itertools
 import os
 import queue
 import socket
-import sys
 import threading
 import types
 import warnings
@@ -36,11 +35,13 @@ from socketlab.judge.wire import (
     checked_exception,
     exception_data,
     rebuild,
+    sockets_of,
 )
 
 __all__ = ["start"]
 
 _HIDDEN = {"In", "Out", "exit", "quit", "get_ipython", "open"}
+PLAIN_MAX = 1 << 20  # a bigger value of the notebook's (a demo's 32 MB buffer) stays here, as an object
 
 
 class _NotPlain(Exception):
@@ -86,7 +87,11 @@ class Callee:
         return made
 
     def _plain(self, value: Any) -> Any:
+        """``value`` encoded, if it is plain data of at most PLAIN_MAX bytes; else _NotPlain."""
         def refuse(v: Any) -> dict:
+            raise _NotPlain
+
+        if _size(value) > PLAIN_MAX:
             raise _NotPlain
 
         fds: list[int] = []
@@ -129,20 +134,19 @@ class Callee:
 
     # ---------------------------------------------------------------- requests
     def _serve(self, channel: Channel) -> None:
-        held: tuple = ()  # the sockets of the last call, until the judge has looked at them
+        held: list = []  # the last call's arguments, alive until the judge has looked at /proc
         while True:
             try:
                 message, fds = channel.receive()
             except (EOFError, OSError, WireError):
                 channel.close()
                 return
-            _release_sockets(held)
-            held = ()
+            held.clear()  # the student's code may keep its sockets; else they close quietly (wire.Lent)
             if message.get("op") == "release-args":
                 continue
             try:
                 reply = self._answer(message, fds)
-                held = reply.pop("held", ())
+                held.append(reply.pop("held", ()))
             except WireError as exc:
                 reply = {"error": str(exc)}
             finally:
@@ -178,6 +182,8 @@ class Callee:
             if not isinstance(args, tuple) or not isinstance(kwargs, dict):
                 raise WireError("bad arguments")
             reply = self._run(lambda: target(*args, **kwargs))
+            reply["timeouts"] = [sock.gettimeout() if sock.fileno() != -1 else None
+                                 for sock in sockets_of((args, kwargs))]
             reply["held"] = args
             del args, kwargs
             return reply
@@ -253,6 +259,9 @@ class Callee:
         channel.send(message, out)
         reply, fds = channel.receive(timeout=120)
         self._callback_channels.put(channel)
+        for sock in sockets_of((args, kwargs)):  # the shared blocking flag back to what this side expects
+            if sock.fileno() != -1:
+                sock.settimeout(sock.gettimeout())
         try:
             if "raised" in reply:
                 raise self._exception(checked_exception(reply["raised"]))
@@ -300,6 +309,17 @@ class _JudgeObject:
         return f"<{object.__getattribute__(self, '__name__')} of the test's>"
 
 
+def _size(value: Any, depth: int = 0) -> int:
+    """About how many bytes ``value`` takes as data (containers summed, 10,000 items at most)."""
+    if isinstance(value, (bytes, bytearray, str)):
+        return len(value)
+    if isinstance(value, dict) and depth < 20:
+        return sum(_size(k, depth + 1) + _size(v, depth + 1) for k, v in itertools.islice(value.items(), 10_000))
+    if isinstance(value, (list, tuple, set, frozenset)) and depth < 20:
+        return sum(_size(v, depth + 1) for v in itertools.islice(value, 10_000))
+    return 16
+
+
 def _describe(value: Any) -> list:
     """[kind, name, built-in bases, module] of an object kept on this side."""
     if isinstance(value, type) and issubclass(value, BaseException):
@@ -309,16 +329,6 @@ def _describe(value: Any) -> list:
     return [kind, str(getattr(value, "__name__", type(value).__name__)), [], ""]
 
 
-def _release_sockets(args: tuple) -> None:
-    """Close this side's copies of sockets the judge passed in, unless the student's code kept them."""
-    for value in args:
-        if isinstance(value, socket.socket) and sys.getrefcount(value) <= _UNHELD:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                value.close()
-
-
-_UNHELD = 4  # references to an argument only this module holds (the tuple, the loop, getrefcount's)
 _callee: Callee | None = None
 
 

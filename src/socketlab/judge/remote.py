@@ -35,6 +35,7 @@ from socketlab.judge.wire import (
     checked_exception,
     exception_data,
     rebuild,
+    sockets_of,
 )
 
 __all__ = ["Session", "StudentObject", "current"]
@@ -263,7 +264,7 @@ class Session:
             raise AssertionError(f"the judge lost its connection to your kernel ({exc}): did your code end "
                                  "the kernel or close descriptors it did not open?") from None
         try:
-            self._mirror_closes(fields, passed)
+            self._mirror(fields, passed, reply.get("timeouts"))
             channel.send({"op": "release-args"})
             with self._idle_lock:
                 self._idle.append(channel)
@@ -281,15 +282,21 @@ class Session:
         """Run socketlab function ``name`` in the kernel (see socketlab.judge.student_side)."""
         return self.request(None, "library", name=name, args=args)
 
-    def _mirror_closes(self, fields: dict, passed: list[int]) -> None:
-        """A socket the judge passed in that the student's code closed is closed here too, as
-        it would be were the two the same object."""
+    def _mirror(self, fields: dict, passed: list[int], timeouts: Any) -> None:
+        """A socket the judge passed in that the student's code closed (seen in /proc) is
+        closed here too, as it would be were the two the same object; one whose timeout it
+        changed (as the kernel says) gets that timeout here, which also sets the blocking
+        flag the two share back to what this side's object expects."""
         if not passed:
             return
+        mine = sockets_of((fields.get("args", ()), fields.get("kwargs", {})))
+        told = timeouts if isinstance(timeouts, list) and len(timeouts) == len(mine) else [s.gettimeout() for s in mine]
+        for sock, timeout in zip(mine, told):
+            if sock.fileno() != -1 and (timeout is None or (type(timeout) in (int, float) and timeout >= 0)):
+                sock.settimeout(timeout)
         still = self.socket_inodes()
-        sockets = [v for v in _flatten(fields.get("args", ())) if isinstance(v, socket.socket) and v.fileno() != -1]
-        for sock in sockets:
-            if _inode(sock.fileno()) in passed and _inode(sock.fileno()) not in still:
+        for sock in mine:
+            if sock.fileno() != -1 and _inode(sock.fileno()) in passed and _inode(sock.fileno()) not in still:
                 sock.close()
 
     def _serve_callbacks(self, channel: Channel) -> None:
@@ -307,7 +314,7 @@ class Session:
                     raise WireError("no such object of the judge's")
                 args = self.codec.decode(message.get("args"), fds)
                 kwargs = self.codec.decode(message.get("kwargs"), fds)
-                received = [a for a in _flatten(args) if isinstance(a, socket.socket)]
+                received = sockets_of((args, kwargs))
                 if message.get("op") == "getattr":
                     result = getattr(thing, str(args[0]))
                 else:
@@ -473,13 +480,3 @@ def _address(addr: Any) -> str:
     if isinstance(addr, str):
         return addr
     return f"{addr[0]}:{addr[1]}" if len(addr) >= 2 else str(addr)
-
-
-def _flatten(value: Any, depth: int = 0) -> list:
-    if depth > 3:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [x for v in value for x in _flatten(v, depth + 1)]
-    if isinstance(value, dict):
-        return [x for v in value.values() for x in _flatten(v, depth + 1)]
-    return [value]

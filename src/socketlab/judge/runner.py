@@ -46,6 +46,10 @@ def error_output(exc: BaseException) -> dict:
                   "Write your answer in its cell, run that cell, then run this one again.")
     elif isinstance(exc, AssertionError):
         report = f"{RED}{name}{RESET}: {text}"
+    elif isinstance(exc, NameError) and getattr(exc, "name", None):
+        text = (f"`{exc.name}` is not defined, so this test cannot call it: run the cell that defines it. An "
+                "error in that cell, or a cell that never finished (it waited forever), leaves it undefined.")
+        report = f"{RED}{name}{RESET}: {text}"
     else:
         where = getattr(exc, "__socketlab_where__", "")
         report = f"{RED}{name}{RESET}: {text}" + (f"\n(raised by your code{where})" if where else "")

@@ -8,7 +8,7 @@ kind, or a handle the receiving side looks up in its own table.
 
 Tags: ``{"B": base64}`` bytes, ``{"A": base64}`` bytearray, ``{"T": [...]}`` tuple,
 ``{"L": [...]}`` list, ``{"D": [[k, v], ...]}`` dict, ``{"S": [...]}`` set, ``{"Z": [...]}``
-frozenset, ``{"F": n}`` the n-th attached socket, ``{"N": [enum, value]}`` a member of one
+frozenset, ``{"F": [n, timeout]}`` the n-th attached socket, ``{"N": [enum, value]}`` a member of one
 of the standard library's socket enums, ``{"E": {...}}`` an exception, ``{"R": id}`` an
 object that stays on the kernel's side, ``{"C": id}`` a callable that stays on the judge's.
 """
@@ -26,7 +26,7 @@ import threading
 from typing import Any, Callable, Optional
 
 __all__ = ["Channel", "Codec", "WireError", "ENUMS", "exception_data", "checked_exception", "builtin_exception",
-           "rebuild"]
+           "rebuild", "sockets_of"]
 
 MAX_MESSAGE = 64 * 1024 * 1024  # a 1 MB reply, base64-encoded, fits many times over
 MAX_FDS = 32
@@ -40,6 +40,21 @@ ENUMS: dict[str, type[enum.Enum]] = {
 
 
 _TAGS: dict[type, str] = {list: "L", tuple: "T", set: "S", frozenset: "Z"}
+
+
+class Lent(socket.socket):
+    """A socket the other side lent this one (its own descriptor of the same socket): left
+    to the garbage collector it closes quietly, since the code that got it did not open it."""
+
+    def __del__(self) -> None:
+        try:
+            if self.fileno() != -1:
+                self.close()
+        except OSError:
+            pass
+
+
+SOCKETS = (socket.socket, Lent)  # the types that travel as descriptors (a test's subclass does not)
 
 
 class WireError(Exception):
@@ -166,9 +181,9 @@ class Codec:
             return {tag: [self.encode(v, fds, depth + 1) for v in value]}
         if kind is dict:
             return {"D": [[self.encode(k, fds, depth + 1), self.encode(v, fds, depth + 1)] for k, v in value.items()]}
-        if type(value) is socket.socket and value.fileno() != -1:  # a subclass (one that counts its calls) stays
+        if type(value) in SOCKETS and value.fileno() != -1:  # a test's subclass (one that counts its calls) stays
             fds.append(value.fileno())
-            return {"F": len(fds) - 1}
+            return {"F": [len(fds) - 1, value.gettimeout()]}
         if isinstance(value, BaseException):
             return {"E": exception_data(value)}
         return self._keep(value)
@@ -200,9 +215,15 @@ class Codec:
             except (TypeError, IndexError) as exc:
                 raise WireError(f"not a dict: {exc}") from None
         if tag == "F":
-            if type(body) is not int or not 0 <= body < len(fds):
+            index, timeout = _list(body)[:2] if len(_list(body)) == 2 else (None, None)
+            if type(index) is not int or not 0 <= index < len(fds) or not (
+                    timeout is None or (type(timeout) in (int, float) and timeout >= 0)):
                 raise WireError("no such descriptor")
-            return socket.socket(fileno=os.dup(fds[body]))
+            made = Lent(fileno=os.dup(fds[index]))
+            # The two sides share the descriptor's blocking flag: this side starts with the sender's
+            # timeout, so the flag and this socket object agree (see sockets_of).
+            made.settimeout(timeout)
+            return made
         if tag == "N":
             name, value = _list(body)[:2]
             if name not in ENUMS:
@@ -239,6 +260,19 @@ def checked_exception(body: Any) -> dict:
     if type(body.get("origin")) is int:
         out["origin"] = body["origin"]
     return out
+
+
+def sockets_of(value: Any, depth: int = 0) -> list[socket.socket]:
+    """The plain sockets in ``value`` (arguments, nested a little), in the order they are encoded."""
+    if type(value) in SOCKETS:
+        return [value]
+    if depth > 3:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in sockets_of(v, depth + 1)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in sockets_of(v, depth + 1)]
+    return []
 
 
 def builtin_exception(data: dict) -> type[BaseException]:
