@@ -40,9 +40,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
-# Assignments whose tests are not yet written for the judge: their test cells still run in the
-# student's kernel (see docs/instructor-guide.md, "What grading protects").
-c.JudgedExecute.kernel_side = [
-    "01-address-families", "02-socket-types", "03-bind", "04-listen-backlog", "05-accept-loop",
-    "06-connect", "07-send-recv", "08-datagram-connect", "09-command-server",
-]
+# Assignments whose test cells should run in the student's kernel instead, as in plain
+# nbgrader (none: every notebook's tests are written for the judge). See
+# docs/instructor-guide.md, "Who decides a test: the sealed judge".
+c.JudgedExecute.kernel_side = []
