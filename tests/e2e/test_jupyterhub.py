@@ -16,10 +16,6 @@ reaches. Then:
              the formgrader in the hub (framed in JupyterLab: the CSP frame-ancestors setting)
     student  fetches the feedback in the Assignments tab and opens it: scores and pictures
 
-Today `nbgrader release_feedback` fails after `socketlab-grade grade` (the feedback folders lack
-submission_secret.txt, issue 17): the test then stops there as an expected failure (xfail)
-that names the bug, and runs the last two steps once that is fixed.
-
 Screenshots go to test-output/jupyterhub/. Needs root (useradd, PAM, switching users),
 Debian's chromium, Playwright, and `make hub-env` done (`make test` does it before the
 network fence); skipped, saying which is missing, without them. Nothing is downloaded here.
@@ -489,10 +485,6 @@ def test_a_class_on_jupyterhub(site, hub, browser):
 
     with timed("teacher: release feedback"):
         released = site.run_as(teacher, nbgrader, "release_feedback", ASSIGNMENT, cwd=course, check=False)
-        if released.returncode and "submission_secret.txt" in released.stdout + released.stderr:
-            pytest.xfail("nbgrader release_feedback after socketlab-grade grade: FileNotFoundError for "
-                         "feedback/<student>/<assignment>/submission_secret.txt (socketlab-grade drops it; "
-                         "issue 17, fixed on another branch)")
         assert released.returncode == 0, f"release_feedback failed:\n{released.stdout}\n{released.stderr}"
 
     with session(browser) as page:

@@ -205,7 +205,7 @@ def test_submission(assignment, student, entry, kind, grading_root):
     assert not problems, f"{assignment} / {what}:\n  " + "\n  ".join(problems)
     if entry and entry.get("hangs"):
         # Each hanging cell may cost one per-cell timeout; nothing may wait forever.
-        budget = result["times"]["typical"] + CELL_TIMEOUT * entry.get("hanging_cells", 1) + 30
+        budget = result["times"]["typical"] + CELL_TIMEOUT * entry.get("hanging_cells", 1) + 60  # slack for a loaded box
         took = result["times"][student]
         assert took < budget, f"{assignment} / {what}: grading took {took:.0f} s, more than {budget:.0f} s"
     if kind in ("wrong", "blank"):
