@@ -11,11 +11,12 @@ from __future__ import annotations
 import _socket
 import contextlib
 import socket
+import threading
 from typing import Iterator, Optional
 
 from socketlab.judge import student_side
 
-__all__ = ["simulated_names"]
+__all__ = ["simulated_names", "thread_errors", "replaced"]
 
 
 def _resolver(names: dict, real):
@@ -50,3 +51,42 @@ def simulated_names(names: dict[str, Optional[list]]) -> Iterator[None]:
         yield
     finally:
         _socket.getaddrinfo = real
+
+
+class EscapedErrors:
+    """Exceptions that escape threads while its block runs, kept instead of printed to stderr."""
+
+    def __enter__(self) -> "EscapedErrors":
+        self._caught: list[str] = []
+        self._previous = threading.excepthook
+        threading.excepthook = lambda args: self._caught.append(f"{args.exc_type.__name__}: {args.exc_value}")
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        threading.excepthook = self._previous
+
+    def seen(self) -> list[str]:
+        """'ConnectionResetError: ...' for each exception that escaped a thread so far."""
+        return list(self._caught)
+
+
+@student_side
+def thread_errors() -> EscapedErrors:
+    """``with thread_errors() as errors: ...`` then ``errors.seen()``: what escaped the learner's threads."""
+    return EscapedErrors()
+
+
+@student_side
+@contextlib.contextmanager
+def replaced(functions: dict) -> Iterator[None]:
+    """While the block runs, the notebook's names in ``functions`` stand for these functions (a
+    grader's reference versions of earlier exercises, so one mistake costs its own points once)."""
+    from socketlab.judge.callee import student_namespace
+
+    namespace = student_namespace()
+    saved = {name: namespace[name] for name in functions if name in namespace}
+    namespace.update(functions)
+    try:
+        yield
+    finally:
+        namespace.update(saved)

@@ -81,7 +81,10 @@ class Callee:
         raise WireError("no such object")
 
     def _exception(self, data: dict) -> BaseException:
-        made = rebuild(builtin_exception({"bases": [data["type"], *data["bases"]]}), data)
+        cls = self.namespace.get(data["type"]) if data.get("module") == "__main__" else None
+        if not (isinstance(cls, type) and issubclass(cls, BaseException)):  # not the notebook's own class
+            cls = builtin_exception({"bases": [data["type"], *data["bases"]]})
+        made = rebuild(cls, data)
         if "origin" in data:  # raised by the judge: sent back as it is, the judge finds its own object
             made.__socketlab_origin__ = data["origin"]  # type: ignore[attr-defined]
         return made
@@ -333,10 +336,15 @@ _callee: Callee | None = None
 
 
 def student_namespace() -> dict:
-    """The notebook's namespace in this kernel (for socketlab functions run here by the judge)."""
-    if _callee is None:
-        raise RuntimeError("no judge connected")
-    return _callee.namespace
+    """The notebook's namespace in this kernel: the one the judge reaches, else IPython's."""
+    if _callee is not None:
+        return _callee.namespace
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        raise RuntimeError("not in a notebook's kernel")
+    return shell.user_ns
 
 
 def start(path: str, namespace: dict) -> None:

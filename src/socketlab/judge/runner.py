@@ -61,6 +61,7 @@ class Judge:
         self.session = Session(path)
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
         self.own: set[str] = set()  # names the instructor's cells defined: never replaced by the student's
+        self.session.namespace = self.namespace
 
     def run(self, name: str, source: str, limit: float) -> list[dict]:
         for key, value in self.session.names().items():
