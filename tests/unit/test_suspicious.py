@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from answers import solved_edition
+from answers import answer_source, load, solved_edition
 from conftest import ROOT, solution_ids
 from socketlab.grading.suspicious import findings, submission_notes
 
@@ -19,6 +19,7 @@ from socketlab.grading.suspicious import findings, submission_notes
     ("from IPython.core.interactiveshell import InteractiveShell", "IPython"),
     ("ip = __import__('IPython').get_ipython()", "__import__"),
     ("open('/proc/self/environ').read()", "/proc"),
+    ("open(f'/proc/{pid}/mem', 'rb')", "/proc"),
     ("import os\nos.setsid()", "os.setsid"),
     ("import os\nif os.fork() == 0:\n    pass", "os.fork"),
     ("from os import fork", "os.fork"),
@@ -49,6 +50,7 @@ def test_flagged(source, words):
     "    for key, events in sel.select(1):\n        if key.events & selectors.EVENT_READ:\n            pass",
     "from socketlab.server import tcp_server\nfrom socketlab.socket_table import socket_table",
     "with open('/proc/net/tcp') as table:\n    next(table)",
+    "for fd in os.listdir('/proc/self/fd'):\n    os.readlink(f'/proc/self/fd/{fd}')",
     "# no subprocess here, nor /proc or ctypes: a comment only\nx = 1",
     "%timeit sum(range(10))",
     "from IPython.display import HTML, display\ndisplay(HTML('<b>bold</b>'))",
@@ -77,3 +79,14 @@ def test_no_solution_and_no_course_cell_is_flagged(assignment):
     nb.cells[-1] = nbformat.v4.new_code_cell("import ctypes")  # the same notebook with one added cell
     assert submission_notes(nb, known, tests) == [
         f"look: cell {len(nb.cells)} touches the grading machinery: imports ctypes (C calls into the interpreter)"]
+
+
+@pytest.mark.parametrize("assignment", solution_ids())
+def test_no_right_answer_is_flagged(assignment):
+    """tests/right_answers: honest answers in other styles (selectors, socketserver, asyncio, ...)."""
+    solution = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    sources = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solution.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    flagged = {entry["name"]: found for entry in load(assignment, "right")
+               if (found := findings(answer_source(entry, sources[entry["cell"]])))}
+    assert not flagged

@@ -8,8 +8,8 @@ reaches for them may be trying to change how it is graded, so the report lists i
 read with Python's ``ast`` (imports, attribute access, calls, names, string constants),
 after IPython's own rewriting of magics, so ``x.events`` on a selector key is no finding
 but ``get_ipython().events`` is, and a comment that merely mentions ``subprocess`` is
-none either. ``/proc/net`` (the socket tables) is course material, the rest of ``/proc``
-is not. A cell that does not parse as Python is a finding of its own.
+none either. ``/proc/net`` (the socket tables) and ``/proc/self/fd`` are course
+material, the rest of ``/proc`` is not. A cell that does not parse as Python is a finding of its own.
 
 A finding is a reason to look, not a verdict: honest code can trip it (a student who
 imports ``subprocess`` to run ``ss``), and determined code can hide from any static
@@ -55,8 +55,9 @@ KEYWORDS = {"start_new_session": "a new session (start_new_session)", "preexec_f
 IPYTHON_NAMES = {"InteractiveShell", "get_ipython"}
 # Paths and words in string constants (and markdown) that only the grading machinery has.
 STRINGS = [
-    # /proc/net and /proc/sys/net are course material (the socket tables 04 reads)
-    (re.compile(r"(^|[^\w])/proc(?!/net/|/sys/net/)(/|$)"), "/proc"),
+    # /proc/net, /proc/sys/net and the process's own fd table are course material (04 matches
+    # its sockets' inodes in the socket tables)
+    (re.compile(r"(^|[^\w])/proc(?!/net/|/sys/net/|/self/fd(/|$)|/self/net/)(/|$)"), "/proc"),
     (re.compile(r"/etc/shadow"), "/etc/shadow"),
     (re.compile(r"(^|[^\w])/(var/)?run/"), "the machine's sockets (/run)"),
     (re.compile(r"gradebook|autograded|nbgrader|kernel\.json|profile_default|IPYTHONDIR|JUPYTER_", re.I),
