@@ -75,3 +75,17 @@ def answer_source(entry: dict, solution_source: str) -> str:
         assert old in source, f"answer {entry['name']!r}: {old!r} is not in {entry['cell']}'s solution"
         source = source.replace(old, new)
     return source
+
+
+def solved_edition(student_nb, solution_nb):
+    """A copy of the student edition whose answer cells hold the solution's: an honest student."""
+    import nbformat
+
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solution_nb.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = nbformat.from_dict(student_nb)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb

@@ -214,3 +214,14 @@ ANSWERS: dict[str, dict[str, str]] = {
         '''},
     "subtracts": {**CORRECT, "ex1-solution": "def add(a, b):\n    return a - b"},
 }
+
+
+def gradebook_scores(course: Path, assignment: str = SAMPLE_ID) -> dict[str, dict[str, float]]:
+    """{student: {test cell: score}} of every submission of ``assignment`` in the course's gradebook."""
+    from nbgrader.api import Gradebook
+
+    from socketlab.grading.nbgrader_run import gradebook_url
+
+    with Gradebook(gradebook_url(course)) as gb:
+        return {s.student.id: {g.name: g.score for nb in s.notebooks for g in nb.grades if g.cell_type == "code"}
+                for s in gb.assignment_submissions(assignment)}

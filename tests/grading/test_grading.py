@@ -22,7 +22,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from sample import ANSWERS, CORRECT, SAMPLE_ID, filled, make_course, student_notebook
+from sample import ANSWERS, CORRECT, SAMPLE_ID, filled, gradebook_scores, make_course, student_notebook
 from socketlab.grading import isolate
 from socketlab.grading.cli import main as cli
 from socketlab.grading.collect import match_upload, read_students
@@ -122,12 +122,6 @@ def table_counts(db: Path) -> dict[str, int]:
     with sqlite3.connect(db) as con:
         names = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
         return {n: con.execute(f"select count(*) from {n}").fetchone()[0] for n in names}
-
-
-def gradebook_scores(course: Path) -> dict[str, dict[str, float]]:
-    with Gradebook(gradebook_url(course)) as gb:
-        return {s.student.id: {g.name: g.score for nb in s.notebooks for g in nb.grades if g.cell_type == "code"}
-                for s in gb.assignment_submissions(A)}
 
 
 @pytest.fixture(scope="module")

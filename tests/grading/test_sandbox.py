@@ -26,9 +26,13 @@ def sandboxed(tmp_path, monkeypatch):
     (tmp_path / "classmate" / "work.ipynb").write_text("{}")
     folder = tmp_path / "autograded" / "mallory"
     folder.mkdir(parents=True)
+    (folder / "graded.ipynb").write_text("### BEGIN HIDDEN TESTS")  # nbgrader's copy, hidden tests included
+    (folder / "picture.svg").write_text("<svg/>")  # a file of the assignment
     monkeypatch.setenv("JUPYTER_PATH", str(isolate._kernel_spec(tmp_path, Limits(), fence=True)))
     manager = KernelManager(kernel_name="python3")
-    manager.start_kernel(cwd=str(folder), env={**os.environ, "GRADER_TOKEN": "s3cret"})
+    # this very socketlab (a relative PYTHONPATH would not be found from the kernel's folder)
+    package = str(isolate._package_root())
+    manager.start_kernel(cwd=str(folder), env={**os.environ, "GRADER_TOKEN": "s3cret", "PYTHONPATH": package})
     client = manager.client()
     client.start_channels()
     client.wait_for_ready(timeout=60)
@@ -72,6 +76,21 @@ def test_it_sees_neither_the_course_nor_secrets(sandboxed):
               f"{str(scratch / 'classmate' / 'work.ipynb')!r}, '/run/dbus', '/var']\n"
               f"print(json.dumps([[os.path.exists(p) for p in paths], os.listdir({str(scratch)!r})]))")
     assert got == [[False] * 5, ["autograded"]], "the sandbox shows files outside the submission's own folder"
+
+
+def test_its_folder_is_a_copy_without_the_notebook(sandboxed):
+    """nbgrader (root) writes the executed notebook into the folder and chmods its files:
+    nothing the kernel does there may reach it, and the notebook's hidden tests are not there."""
+    run, scratch, _ = sandboxed
+    got = run("import os, json\n"
+              "before = sorted(os.listdir('.'))\n"
+              "os.symlink('/etc/passwd', 'planted')\n"
+              "open('graded.ipynb', 'w').write('forged')\n"
+              "print(json.dumps([before, sorted(os.listdir('.'))]))")
+    assert got == [["picture.svg"], ["graded.ipynb", "picture.svg", "planted"]]
+    folder = scratch / "autograded" / "mallory"
+    assert sorted(p.name for p in folder.iterdir()) == ["graded.ipynb", "picture.svg"]
+    assert (folder / "graded.ipynb").read_text() == "### BEGIN HIDDEN TESTS"
 
 
 def test_its_environment_and_tmp_are_its_own(sandboxed):

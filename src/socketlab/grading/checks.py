@@ -1,7 +1,8 @@
 """Step 1: look at every submission before grading it, without changing it.
 
 Readable notebook? The right file name? Test cells deleted, edited or reordered? An old
-nbformat? Malformed nbgrader metadata? A symbolic link? Each finding is a note (graded
+nbformat? Malformed nbgrader metadata? A symbolic link? Answer code that touches the
+grading machinery (suspicious.py)? Each finding is a note (graded
 anyway) or a one-line reason why the submission cannot be graded (it then scores 0).
 Whatever a submission holds, checking it never raises: one bad submission costs only itself.
 """
@@ -16,6 +17,7 @@ from typing import Any
 import nbformat
 
 from socketlab.grading.status import Outcome
+from socketlab.grading.suspicious import submission_notes
 
 __all__ = ["nbgrader_meta", "test_cells", "grade_ids", "check_submission"]
 
@@ -86,12 +88,19 @@ def symlinks(folder: Path, root: Path) -> list[str]:
     return [str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in sorted(found)]
 
 
-def check_submission(folder: Path, assignment: str, tests: dict[str, str],
-                     order: list[str]) -> tuple[Outcome, Any]:
-    """Look at ``submitted/<student>/<assignment>/``: (outcome so far, the notebook or None). Never raises."""
+def check_submission(folder: Path, assignment: str, tests: dict[str, str], order: list[str],
+                     course_sources: set[str] | None = None) -> tuple[Outcome, Any]:
+    """Look at ``submitted/<student>/<assignment>/``: (outcome so far, the notebook or None). Never raises.
+
+    Cells the student wrote or changed (their source is not in ``course_sources``, the
+    student edition's) that touch the grading machinery get a ``look:`` note (suspicious.py).
+    """
     outcome = Outcome(folder.parent.name)
     try:
-        return _check(outcome, folder, assignment, tests, order)
+        outcome, nb = _check(outcome, folder, assignment, tests, order)
+        if nb is not None and course_sources is not None:
+            outcome.notes += submission_notes(nb, course_sources, set(tests))
+        return outcome, nb
     except Exception as exc:  # noqa: BLE001 -- a submission we did not foresee: it alone is not graded
         outcome.fail("unreadable", f"could not be checked: {type(exc).__name__}: {str(exc)[:200]}")
         return outcome, None

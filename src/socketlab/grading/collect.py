@@ -47,7 +47,10 @@ from nbgrader.api import Gradebook
 from socketlab.grading.errors import UsageError
 from socketlab.grading.nbgrader_run import gradebook_url, tools_on_path
 
-__all__ = ["Student", "Upload", "read_students", "match_upload", "collect"]
+__all__ = ["Student", "Upload", "read_students", "match_upload", "collect", "BORROWED"]
+
+#: collect.csv's note on an upload whose own file name holds another student's id (the report flags it).
+BORROWED = "its file name holds another student's id"
 
 
 class StudentListError(UsageError, ValueError):
@@ -257,6 +260,9 @@ def collect(course: Path, assignment: str, inputs: Path, students_csv: Path) -> 
                 note.append("LMS marked it late")
             if sid in result.kept:
                 note.append(result.kept[sid])
+            borrowed = sorted(set(re.split(r"[^A-Za-z0-9._@-]+|_", upload.original_name)) & set(students) - {sid})
+            if borrowed:
+                note.append(f"{BORROWED} ({', '.join(borrowed)}): credited to the uploader")
             out.writerow([sid, "collected", upload.path, upload.when.isoformat(), "; ".join(note)])
         for upload, why in result.ignored:
             out.writerow([upload.student, "ignored", upload.path, upload.when.isoformat(), why])

@@ -161,8 +161,9 @@ class _Run:
     # ---- step 1
     def check(self, folders: list[Path]) -> None:
         tests, order = test_cells(self.blank), grade_ids(self.blank)
+        course_sources = {cell.source.strip() for cell in self.blank.cells}
         for folder in folders:
-            outcome, nb = check_submission(folder, self.assignment, tests, order)
+            outcome, nb = check_submission(folder, self.assignment, tests, order, course_sources)
             self.outcomes[outcome.student] = outcome
             self.notebooks[outcome.student] = nb
 

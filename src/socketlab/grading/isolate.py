@@ -11,9 +11,11 @@ Layers, each used where the OS allows it (``probe()`` and ``fence_works()`` find
 * **One sandbox per submission** -- where bubblewrap (Debian ``bubblewrap``) works, each
   submission's kernel runs in its own ``bwrap`` sandbox, as user ``nobody`` with no
   capabilities: it sees the system's programs and libraries, Python and the course's
-  packages read-only, and its own notebook folder; not the course folder (solutions,
-  gradebook, other submissions, the worker's files), not the grader's home, not
-  ``/etc/shadow`` or host sockets. Its ``/tmp``, ``/dev/shm`` and home are private and
+  packages read-only, and a copy of its notebook folder (``kernel_folder``: no
+  notebooks, so not the hidden tests, and no links), mounted where nbgrader runs it, so
+  nothing it writes reaches the folder nbgrader, as root, writes and chmods; not the
+  course folder (solutions, gradebook, other submissions, the worker's files), not the
+  grader's home, not ``/etc/shadow`` or host sockets. Its ``/tmp``, ``/dev/shm`` and home are private and
   empty, its environment minimal, and every process it starts dies with it (its own PID
   namespace).
 * **Memory and files** -- the kernel sets ``RLIMIT_AS`` (memory), ``RLIMIT_FSIZE``
@@ -28,9 +30,11 @@ Wall-clock time is bounded by the caller (workers.py), which kills the worker's
 process group (and with it the PID namespace) when the per-submission limit passes.
 
 Not protected: code in the kernel runs beside the test cells, in the same process, so it
-can change what they check (a sealed judge is the remedy); it can use CPU until the
-wall-clock limit. Without bubblewrap it can read any file the grading user can read,
-including the hidden tests and the solutions, and write wherever Landlock (if any) allows.
+can change what they check and see their code (a sealed judge is the remedy); it can use
+CPU until the wall-clock limit, and processes and files without a limit for the whole
+submission. Without bubblewrap it can read any file the grading user can read, including
+the hidden tests and the solutions, and write wherever Landlock (if any) allows, its
+chunk-mates' private copies included.
 """
 
 from __future__ import annotations
@@ -281,10 +285,12 @@ def _readable_roots() -> list[Path]:
 
 
 def fence_command(inner: list[str], folder: Path, readable: list[Path] | None = None,
-                  extra: tuple[tuple[str, str], ...] = (), shared: Path | None = None) -> list[str]:
-    """``inner`` run in a bubblewrap sandbox as nobody, seeing ``folder`` (read-write), the
-    system read-only, each ``extra`` (source, target) read-only and ``shared`` (the judge's
-    folder, read-write, at the same path); nothing else of this machine's files."""
+                  extra: tuple[tuple[str, str], ...] = (), own: Path | None = None,
+                  shared: Path | None = None) -> list[str]:
+    """``inner`` run in a bubblewrap sandbox as nobody, seeing ``folder`` (read-write; the
+    folder ``own`` mounted there when given), the system read-only, each ``extra``
+    (source, target) read-only and ``shared`` (the judge's folder, read-write, at the same
+    path); nothing else of this machine's files."""
     # No --new-session: nbgrader interrupts a hanging cell by signalling the kernel's process group.
     cmd = ["bwrap", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
            "--clearenv", "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
@@ -314,7 +320,7 @@ def fence_command(inner: list[str], folder: Path, readable: list[Path] | None = 
         cmd += [*parents(Path(target)), "--ro-bind", source, target]
     if shared is not None:
         cmd += [*parents(shared), "--bind", str(shared), str(shared)]
-    cmd += [*parents(folder), "--bind", str(folder), str(folder), "--chdir", str(folder)]
+    cmd += [*parents(folder), "--bind", str(own or folder), str(folder), "--chdir", str(folder)]
     for key, value in {**SANDBOX_ENV, "PYTHONPATH": str(_package_root())}.items():
         cmd += ["--setenv", key, value]
     # Root inside only long enough for setpriv to become nobody and drop every capability.
@@ -337,6 +343,19 @@ def fence_works() -> bool:
     return done.returncode == 0 and done.stdout.strip() == str(NOBODY)
 
 
+def kernel_folder(folder: Path) -> Path:
+    """A copy of ``folder`` (nbgrader's, where it writes the executed notebook and whose files
+    it chmods, as root) for the sandboxed kernel: its regular files and folders, not the
+    notebooks (the one being graded holds the hidden tests) and not symbolic links. The
+    kernel's only writable place, owned by nobody; what it writes there reaches nothing."""
+    own = Path(tempfile.mkdtemp(prefix="kernel-folder-"))
+    shutil.copytree(folder, own, dirs_exist_ok=True, ignore=lambda top, names: [
+        name for name in names if (Path(top) / name).is_symlink() or
+        (Path(top) == folder and name.endswith(".ipynb"))])
+    os.chown(own, NOBODY, NOBODY)
+    return own
+
+
 def kernel(argv: list[str]) -> None:
     """Start ipykernel (arguments after ``--``) under memory/file-size limits; with ``--fence``,
     first move into a bubblewrap sandbox of its own (see the module's docstring)."""
@@ -351,7 +370,7 @@ def kernel(argv: list[str]) -> None:
     kernel_args = argv[split + 1:]
     if options.fence:
         folder = Path.cwd()
-        os.chown(folder, NOBODY, NOBODY)  # the submission's own folder: its only writable place
+        own = kernel_folder(folder)
         # The connection file (its HMAC key included) is the grader's, mode 600: nobody gets a copy.
         copy = Path(tempfile.mkdtemp(prefix="kernel-")) / "connection.json"
         shutil.copy(kernel_args[kernel_args.index("-f") + 1], copy)
@@ -369,7 +388,7 @@ def kernel(argv: list[str]) -> None:
         # bwrap runs as a child, not exec'd: --die-with-parent follows the thread that started
         # it, and the kernel launcher's thread may end long before the kernel should.
         judge = os.environ.get(JUDGE_DIR)  # the sealed judge's socket and test files (socketlab.judge)
-        command = fence_command(inner, folder, extra=tuple(extra), shared=Path(judge) if judge else None)
+        command = fence_command(inner, folder, extra=tuple(extra), own=own, shared=Path(judge) if judge else None)
         sys.exit(subprocess.call(command, umask=SANDBOX_UMASK))
     if Path(FONTS).is_dir() and os.environ.get("MPLCONFIGDIR"):  # inside the sandbox: start from the copy
         Path(os.environ["MPLCONFIGDIR"]).mkdir(parents=True, exist_ok=True)

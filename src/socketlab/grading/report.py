@@ -18,6 +18,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from socketlab.grading.checks import nbgrader_meta
+from socketlab.grading.collect import BORROWED
 from socketlab.grading.nbgrader_run import course_settings, gradebook_url
 from socketlab.grading.status import load_status
 
@@ -38,16 +39,23 @@ def feedback(root: Path, assignment: str) -> list[str]:
     The pages are safe to open (no ``<script>`` a submission wrote reaches them):
     nbconvert's sanitiser cleans outputs and leaves out JavaScript ones; markdown
     cells, which nbgrader's template does not sanitise, are cleaned by ``sanitize.py``.
+    Hidden tests stay hidden (``hide_tests.py``), even when the course's config forgets it.
     """
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.apps import NbGraderAPI
     from nbgrader.preprocessors import GetGrades
 
+    from socketlab.grading.hide_tests import HideTestCode
     from socketlab.grading.sanitize import SanitizeMarkdown
 
     config = course_settings(Path(root))
     config.HTMLExporter.sanitize_html = True  # outputs (nbconvert's own sanitiser)
-    config.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, SanitizeMarkdown]  # markdown
+    # The course's own list (nbgrader_config.py) with hidden tests hidden and markdown cleaned, whatever it says.
+    steps = list(config.GenerateFeedback.get("preprocessors", [GetGrades, CSSHTMLHeaderPreprocessor]))
+    names = {step if isinstance(step, str) else f"{step.__module__}.{step.__name__}" for step in steps}
+    if f"{HideTestCode.__module__}.HideTestCode" not in names:
+        steps.insert(1, HideTestCode)
+    config.GenerateFeedback.preprocessors = [*steps, SanitizeMarkdown]
     api = NbGraderAPI(config=config)
     done = []
     for folder in sorted((Path(root) / "autograded").glob(f"*/{assignment}")):
@@ -156,15 +164,34 @@ def teacher_report(root: Path, assignment: str, top: int = 3) -> Path:
             lines.append(f"**{name}**")
             lines += [f"- {count} x `{message}`" for message, count in common]
             lines.append("")
-    odd = {s: v for s, v in status.items() if v.get("status") != "graded" or v.get("notes")}
-    if odd:
-        lines += ["## Submissions that need a look", "", "| student | status | reason / notes |", "|---|---|---|"]
+    odd = {s: dict(v) for s, v in status.items() if v.get("status") != "graded" or v.get("notes")}
+    refused = []
+    for row in _collect_rows(folder):
+        if row.get("status") == "refused":
+            refused.append(f"{Path(row.get('file', '')).name}: {row.get('note', '')}")
+        elif BORROWED in row.get("note", "") and row.get("student_id"):
+            state = odd.setdefault(row["student_id"], dict(status.get(row["student_id"], {"status": "graded"})))
+            state["notes"] = [*state.get("notes", []), f"collect: {row['note']}"]
+    if odd or refused:
+        lines += ["## Submissions that need a look", "",
+                  "Not graded, noted by the checks, or answer code that touches the grading machinery "
+                  "(`look:`: read that cell).", "", "| student | status | reason / notes |", "|---|---|---|"]
         for student, state in sorted(odd.items()):
             text = "; ".join(filter(None, [state.get("reason", ""), *state.get("notes", [])])).replace("|", "/")
             lines.append(f"| {student} | {state.get('status')} | {text} |")
+        lines += [f"| (collect) | refused | {text.replace('|', '/')} |" for text in refused]
     path = folder / "report.md"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def _collect_rows(folder: Path) -> list[dict[str, str]]:
+    """The rows of the assignment's collect.csv ([] before any collect)."""
+    path = folder / "collect.csv"
+    if not path.is_file():
+        return []
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 def _plot(rows, path: Path, assignment: str) -> None:

@@ -33,7 +33,7 @@ from socketlab.grading.limits import Limits
 from socketlab.grading.nbgrader_run import course_dirs
 from socketlab.grading.processes import kill_tree
 
-__all__ = ["WorkerResult", "run_worker", "chunks", "autograde_reporting"]
+__all__ = ["WorkerResult", "run_worker", "chunks", "autograde_reporting", "drop_links"]
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +227,18 @@ def run_worker(root: Path, assignment: str, students: list[str], name: str, work
 
 # ---------------------------------------------------------------- worker side
 
+def drop_links(folder: Path) -> list[Path]:
+    """Remove every symbolic link under ``folder`` (links are not followed); returns them."""
+    links = []
+    for top, dirs, files in os.walk(folder):
+        for name in [*dirs, *files]:
+            path = Path(top) / name
+            if path.is_symlink():
+                path.unlink()
+                links.append(path)
+    return links
+
+
 def autograde_reporting(assignment: str, student: str | None, events_fd: int) -> int:
     """Run ``nbgrader autograde`` in this process, reporting each submission's progress on ``events_fd``.
 
@@ -262,6 +274,18 @@ def autograde_reporting(assignment: str, student: str | None, events_fd: int) ->
             return value
         return wrapper
 
+    def links_dropped(method: Any, folder: Any) -> Any:
+        """``method`` after removing symbolic links from the folder it writes or chmods (as root)."""
+        def wrapper(self: Any, *args: Any) -> Any:
+            drop_links(Path(folder(self, *args)))
+            return method(self, *args)
+        return wrapper
+
+    # Defence in depth: where the kernel shares nbgrader's folder (no bubblewrap), a link it
+    # planted there must not take nbgrader's writes and chmods elsewhere.
+    Autograde.write_single_notebook = links_dropped(Autograde.write_single_notebook, lambda self, _, resources: (
+        self._format_dest(resources["nbgrader"]["assignment"], resources["nbgrader"]["student"])))
+    Autograde.set_permissions = links_dropped(Autograde.set_permissions, Autograde._format_dest)
     Autograde.init_assignment = reporting(Autograde.init_assignment, before="start")  # (assignment, student)
     Autograde.convert_single_notebook = reporting(Autograde.convert_single_notebook)
     Autograde.set_permissions = reporting(Autograde.set_permissions, after="done")  # (assignment, student)
