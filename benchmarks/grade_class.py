@@ -1,4 +1,5 @@
-"""Benchmark: grade a class of N submissions serially with plain nbgrader, then with socketlab-grade.
+"""Benchmark: grade a class of N submissions serially with plain nbgrader, then with socketlab-grade
+(a sandbox per submission, test cells decided by the sealed judge).
 
     .venv/bin/python benchmarks/grade_class.py            # 60 submissions
     .venv/bin/python benchmarks/grade_class.py -n 10 -j 2
@@ -76,15 +77,17 @@ def main() -> None:
 
         plain = fresh_course(template, work / "plain", assignment, submissions)
         start = time.monotonic()
-        run_nbgrader(plain, "autograde", assignment, "--force", timeout=24 * 3600)
+        # Plain nbgrader: the test cells run in the student's kernel (the judge switched off).
+        run_nbgrader(plain, "autograde", assignment, "--force", f"--JudgedExecute.kernel_side={assignment}",
+                     timeout=24 * 3600)
         serial = time.monotonic() - start
-        print(f"plain `nbgrader autograde` (serial, one process): {serial:.1f} s")
+        print(f"plain `nbgrader autograde` (serial, one process, tests in the kernel): {serial:.1f} s")
 
         ours = fresh_course(template, work / "ours", assignment, submissions)
         start = time.monotonic()
         socketlab_grade(["grade", assignment, "--course", str(ours), "--jobs", str(options.jobs), "--no-feedback"])
         parallel = time.monotonic() - start
-        print(f"socketlab-grade grade (-j {options.jobs}, isolated, autograde only): {parallel:.1f} s")
+        print(f"socketlab-grade grade (-j {options.jobs}, sandboxed, sealed judge, autograde only): {parallel:.1f} s")
         same = scores(plain, assignment) == scores(ours, assignment)
         print(f"ratio plain/socketlab-grade: {serial / parallel:.2f}; same scores: {same}; "
               f"load now {os.getloadavg()[0]:.1f}")

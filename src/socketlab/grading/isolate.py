@@ -348,12 +348,17 @@ def kernel_folder(folder: Path) -> Path:
     it chmods, as root) for the sandboxed kernel: its regular files and folders, not the
     notebooks (the one being graded holds the hidden tests) and not symbolic links. The
     kernel's only writable place, owned by nobody; what it writes there reaches nothing."""
-    own = Path(tempfile.mkdtemp(prefix="kernel-folder-"))
-    shutil.copytree(folder, own, dirs_exist_ok=True, ignore=lambda top, names: [
-        name for name in names if (Path(top) / name).is_symlink() or
-        (Path(top) == folder and name.endswith(".ipynb"))])
+    own = copy_without_notebooks(folder, Path(tempfile.mkdtemp(prefix="kernel-folder-")))
     os.chown(own, NOBODY, NOBODY)
     return own
+
+
+def copy_without_notebooks(folder: Path, target: Path) -> Path:
+    """``folder``'s regular files and folders copied into ``target``, less its notebooks and links."""
+    shutil.copytree(folder, target, dirs_exist_ok=True, ignore=lambda top, names: [
+        name for name in names if (Path(top) / name).is_symlink() or
+        (Path(top) == folder and name.endswith(".ipynb"))])
+    return target
 
 
 def kernel(argv: list[str]) -> None:

@@ -32,7 +32,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import List, Unicode
 
-from socketlab.grading.isolate import JUDGE_DIR
+from socketlab.grading.isolate import JUDGE_DIR, copy_without_notebooks
 
 __all__ = ["JudgedExecute", "JUDGE_DIR"]
 
@@ -77,9 +77,16 @@ class JudgedExecute(Execute):
                                        cwd=self._folder)
         self._connected = None
         os.environ[JUDGE_DIR] = str(self._folder)
+        # The kernel works in a copy of the notebook's folder without the notebook: nbgrader has
+        # written it there with the hidden tests put back.
+        metadata = resources.setdefault("metadata", {})
+        path = metadata.get("path")
+        if path:
+            metadata["path"] = str(copy_without_notebooks(Path(path), self._folder / "work"))
         try:
             return super().preprocess(nb, resources, km)
         finally:
+            metadata["path"] = path
             os.environ.pop(JUDGE_DIR, None)
             self._stop()
 

@@ -142,7 +142,7 @@ def exception_data(exc: BaseException, where: str = "") -> dict:
         text = str(exc)
     except Exception:  # noqa: BLE001 (a __str__ that raises)
         text = ""
-    data = {"type": cls.__name__, "module": cls.__module__, "bases": bases,
+    data: dict[str, Any] = {"type": cls.__name__, "module": cls.__module__, "bases": bases,
             "args": list(exc.args) if plain else [text], "text": text[:4000], "where": where[:1000]}
     origin = getattr(exc, "__socketlab_origin__", None)
     if type(origin) is int:
