@@ -78,7 +78,9 @@ def _try(what, action):
     except BaseException as exc:
         _tried[what] = type(exc).__name__
 here = pathlib.Path.cwd()
-scratch = here.parents[3]  # <scratch>/course/autograded/<student>/<assignment>
+# Under the judge the kernel works in a copy of its folder: look for nbgrader's, as an attacker would.
+here = next(iter(sorted(pathlib.Path("/tmp").glob("socketlab-grade-*/workers/*/course/autograded/*/01-address-families"))), here)
+scratch = here.parents[3] if len(here.parents) > 4 else pathlib.Path("/nowhere/scratch/course")  # <scratch>/course/autograded/<student>/<assignment>
 work = scratch.parents[1]  # <work>/workers/<chunk>
 def _write(path, text):
     path = pathlib.Path(path)
