@@ -44,3 +44,7 @@ c.Autograde.autograde_preprocessors = [
 # nbgrader (none: every notebook's tests are written for the judge). See
 # docs/instructor-guide.md, "Who decides a test: the sealed judge".
 c.JudgedExecute.kernel_side = []
+
+# Formgrader renders each submission with nbconvert's HTMLExporter: with this it sanitises
+# markdown and outputs (a student's <script> would run in the teacher's Jupyter session).
+c.HTMLExporter.sanitize_html = True
