@@ -82,9 +82,8 @@ here = pathlib.Path.cwd()
 here = next(iter(sorted(pathlib.Path("/tmp").glob("socketlab-grade-*/workers/*/course/autograded/*/01-address-families"))), here)
 scratch = here.parents[3] if len(here.parents) > 4 else pathlib.Path("/nowhere/scratch/course")  # <scratch>/course/autograded/<student>/<assignment>
 work = scratch.parents[1]  # <work>/workers/<chunk>
-def _write(path, text):
+def _write(path, text):  # into a folder that exists: one made in the sandbox's own /tmp would reach nothing
     path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         path.write_text(text)
     except PermissionError:  # someone else's file in a folder it may change: replace it
@@ -125,7 +124,9 @@ for ipython in (scratch / "ipython", scratch / "home" / ".ipython"):
     target = ipython / "profile_default" / "startup" / "00-classmate.py"
     _try(f"plant {target}", lambda t=target: _write(t, planted))
 # its own IPYTHONDIR is private to its sandbox: allowed, and gone with it
-_write(pathlib.Path(os.environ.get("IPYTHONDIR", "/tmp/ipython")) / "profile_default/startup/00-x.py", planted)
+own_startup = pathlib.Path(os.environ.get("IPYTHONDIR", "/tmp/ipython")) / "profile_default/startup"
+own_startup.mkdir(parents=True, exist_ok=True)  # its own IPython folder: allowed
+_write(own_startup / "00-x.py", planted)
 ''',
         # Freeze or lock files the grader needs (the immutable flag needs CAP_LINUX_IMMUTABLE).
         "chattr": f'''
