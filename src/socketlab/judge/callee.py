@@ -58,7 +58,8 @@ class Callee:
         self.namespace = namespace
         self.objects: dict[int, Any] = {}
         self._ids = itertools.count(1)
-        self._callback_channels: queue.SimpleQueue = queue.SimpleQueue()
+        self._callback_channels: queue.SimpleQueue = queue.SimpleQueue()  # idle ones
+        self._waiting: dict[Any, queue.SimpleQueue] = {}  # ticket -> where the channel asked for goes
         self.calls: dict[int, set[int]] = {}  # thread ident -> socket fds open when its call began
         self._warnings: list[tuple[int, str]] = []  # (thread ident, message) of ResourceWarnings
         self.codec = Codec(self._keep, self._handle, self._exception)
@@ -116,7 +117,7 @@ class Callee:
                 if op == "channel":
                     threading.Thread(target=self._serve, args=(channel,), daemon=True, name="socketlab-call").start()
                 else:
-                    self._callback_channels.put(channel)
+                    self._waiting.pop(message.get("ticket"), self._callback_channels).put(channel)
             elif op == "unblock":
                 self._unblock()
             else:
@@ -253,9 +254,12 @@ class Callee:
     def callback(self, handle: int, op: str, args: tuple, kwargs: dict) -> Any:
         try:
             channel = self._callback_channels.get_nowait()
-        except queue.Empty:
-            self.control.send({"op": "want-channel"})
-            channel = self._callback_channels.get(timeout=10)
+        except queue.Empty:  # ask for one of its own: another thread may take an idle one meanwhile
+            ticket = next(self._ids)
+            box: queue.SimpleQueue = queue.SimpleQueue()
+            self._waiting[ticket] = box
+            self.control.send({"op": "want-channel", "ticket": ticket})
+            channel = box.get(timeout=10)
         out: list[int] = []
         message = {"op": op, "id": handle, "args": self.codec.encode(tuple(args), out),
                    "kwargs": self.codec.encode(dict(kwargs), out)}

@@ -161,19 +161,19 @@ class Session:
             for fd in fds:
                 os.close(fd)
             if message.get("op") == "want-channel":
-                mine = self._new_channel("callback-channel")
+                mine = self._new_channel("callback-channel", message.get("ticket"))
                 threading.Thread(target=self._serve_callbacks, args=(mine,), daemon=True,
                                  name="judge-callbacks").start()
             elif message.get("op") == "unblocked":
                 self._where = [str(w)[:1000] for w in message.get("where", []) if isinstance(w, str)]
                 self._unblocked.set()
 
-    def _new_channel(self, kind: str) -> Channel:
+    def _new_channel(self, kind: str, ticket: Any = None) -> Channel:
         mine, theirs = socket.socketpair()
         self.channel_inodes.add(_inode(theirs.fileno()))
         self.channels_made += kind == "channel"
         assert self.control is not None
-        self.control.send({"op": kind}, [theirs.fileno()])
+        self.control.send({"op": kind, "ticket": ticket if type(ticket) is int else None}, [theirs.fileno()])
         theirs.close()
         return Channel(mine)
 
