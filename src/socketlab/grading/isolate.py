@@ -234,8 +234,11 @@ def worker(argv: list[str]) -> None:
     cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     mpl_cache = Path(env.get("MPLCONFIGDIR") or cache / "matplotlib")
     (scratch / "mpl").mkdir(parents=True, exist_ok=True)
-    for fontlist in mpl_cache.glob("fontlist-*.json"):
-        shutil.copy(fontlist, scratch / "mpl")
+    try:
+        for fontlist in mpl_cache.glob("fontlist-*.json"):
+            shutil.copy(fontlist, scratch / "mpl")
+    except OSError:  # not ours to read (a user namespace's uid 0 looks in /root): matplotlib builds its own
+        pass
     for name, sub in [("HOME", "home"), ("TMPDIR", "tmp"), ("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "mpl"),
                       ("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTER_CONFIG_DIR", "jupyter-config")]:
         (scratch / sub).mkdir(parents=True, exist_ok=True)
