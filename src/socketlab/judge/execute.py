@@ -69,7 +69,7 @@ class JudgedExecute(Execute):
         if info.get("assignment") in self.kernel_side or "db_url" not in info:
             return super().preprocess(nb, resources, km)
         self._trusted = _instructor_sources(info)
-        self._folder = Path(tempfile.mkdtemp(prefix="sj-", dir="/tmp"))  # short: a Unix socket path lives here
+        self._folder = _judge_folder()
         os.chmod(self._folder, 0o1777)
         env = {**os.environ, "TMPDIR": str(self._folder)}  # test files the kernel must reach: here
         command = [sys.executable, "-m", "socketlab.judge.runner", str(self._folder / "judge.sock")]
@@ -159,6 +159,17 @@ class JudgedExecute(Execute):
         if "error" in reply:
             return [_error(str(reply["error"]))]
         return list(reply.get("outputs", []))
+
+
+def _judge_folder() -> Path:
+    """A new folder for the judge's socket and the tests' files: in TMPDIR (a grading worker's
+    scratch, which Landlock may confine it to), or in /tmp when that path would be too long for
+    a Unix socket's (108 bytes)."""
+    folder = Path(tempfile.mkdtemp(prefix="sj-"))
+    if len(str(folder / "judge.sock")) > 100:
+        folder.rmdir()
+        folder = Path(tempfile.mkdtemp(prefix="sj-", dir="/tmp"))
+    return folder
 
 
 def _error(text: str) -> dict:
