@@ -50,6 +50,44 @@ def missing_requirements() -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def chromium_browser(shots: Path, timeout_ms: int) -> Iterator:
+    """Headless Chromium (Debian's) for a test module; its screenshots folder ``shots`` starts empty."""
+    from playwright.sync_api import sync_playwright
+
+    shutil.rmtree(shots, ignore_errors=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=timeout_ms)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def read_tail(path: Path, chars: int) -> str:
+    """The last ``chars`` characters of a server's log."""
+    try:
+        return path.read_text(errors="replace")[-chars:]
+    except OSError:
+        return "(no log)"
+
+
+def wait_until_up(proc: subprocess.Popen, url: str, what: str, timeout: float, tail, pause: float = 0.25) -> None:
+    """Until ``url`` answers 200; fails with the log's ``tail()`` when ``proc`` exits or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}:\n{tail()}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as reply:
+                if reply.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(pause)
+    raise TimeoutError(f"{what} did not answer within {timeout:.0f} s:\n{tail()}")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -110,24 +148,10 @@ class JupyterLab:
         self.proc = subprocess.Popen(cmd, cwd=self.root, env=self.env(), stdin=subprocess.DEVNULL,
                                      stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(self.url("api/status"), timeout=2) as reply:
-                    if reply.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.25)
-        raise TimeoutError(f"jupyter lab did not answer within {self.start_timeout:.0f} s:\n{self.log_tail()}")
+        wait_until_up(self.proc, self.url("api/status"), "jupyter lab", self.start_timeout, self.log_tail)
 
     def log_tail(self, chars: int = 3000) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return "(no log)"
+        return read_tail(self.log_path, chars)
 
     def stop(self) -> None:
         if self.proc is not None:

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import configparser
 import re
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, JupyterLab, Steps, copy_course, missing_requirements
+from browser_support import JupyterLab, Steps, chromium_browser, copy_course, missing_requirements
 from conftest import ROOT
 from learner_code import learner_names
 from socketlab.release import run_nbgrader
@@ -34,7 +33,7 @@ _reason = missing_requirements()
 if _reason:
     pytest.skip(_reason, allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 ASSIGNMENT = "00-sockets-and-ports"
 STUDENT_NB = f"workspace/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"  # the learner's copy, as make lab makes it
@@ -88,13 +87,8 @@ def teacher_lab(course, gradebook) -> JupyterLab:
 
 @pytest.fixture(scope="module")
 def browser():
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser(SHOTS, TIMEOUT_MS) as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="module")

@@ -33,15 +33,21 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import psutil
 import pytest
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, Steps, free_port, kill_tree, missing_requirements
+from browser_support import (
+    Steps,
+    chromium_browser,
+    free_port,
+    kill_tree,
+    missing_requirements,
+    read_tail,
+    wait_until_up,
+)
 from conftest import ROOT
 
 HUB_ENV = Path(os.environ.get("SOCKETLAB_HUB_ENV", "/opt/socketlab-hub"))
@@ -74,7 +80,7 @@ _reason = _missing()
 if _reason:
     pytest.skip(_reason, allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -254,24 +260,10 @@ class Hub:
                                      env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyterhub exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(self.url("hub/api/"), timeout=5) as reply:
-                    if reply.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.5)
-        raise TimeoutError(f"jupyterhub did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+        wait_until_up(self.proc, self.url("hub/api/"), "jupyterhub", timeout, self.log_tail, pause=0.5)
 
     def log_tail(self, chars: int = 6000) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return "(no log)"
+        return read_tail(self.log_path, chars)
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -307,13 +299,8 @@ def hub(site):
 
 @pytest.fixture(scope="module")
 def browser():
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser(SHOTS, TIMEOUT_MS) as chromium:
+        yield chromium
 
 
 @contextlib.contextmanager

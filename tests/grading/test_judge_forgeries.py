@@ -14,9 +14,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook, MissingEntry
 
 from conftest import ROOT
+from sample import gradebook_scores
 from socketlab.release import run_nbgrader
 
 ASSIGNMENT = "00-sockets-and-ports"
@@ -96,16 +96,8 @@ def graded(judged: bool, base: str) -> dict:
         run_nbgrader(course, "autograde", ASSIGNMENT, "--force", *side, timeout=900)
     except RuntimeError:
         pass  # nbgrader exits 1 when a submission errs; the gradebook says what was graded
-    scores: dict[str, dict[str, float]] = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for who in batch:
-            try:
-                nb = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, who)
-            except MissingEntry:
-                scores[who] = {}
-                continue
-            scores[who] = {g.name: g.score for g in nb.grades if g.cell_type == "code"}
-    return {"scores": scores, "autograded": course / "autograded"}
+    scores = gradebook_scores(course, ASSIGNMENT)
+    return {"scores": {who: scores.get(who, {}) for who in batch}, "autograded": course / "autograded"}
 
 
 @pytest.fixture(scope="module")

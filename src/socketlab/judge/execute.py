@@ -56,8 +56,8 @@ def role(cell: NotebookNode) -> str:
 class JudgedExecute(Execute):
     """Execute, with the test cells decided by the sealed judge (see the module's docstring)."""
 
-    kernel_side = List(Unicode(), help="Assignments whose test cells still run in the student's kernel "
-                                       "(not yet written for the judge).").tag(config=True)
+    kernel_side = List(Unicode(), help="Assignments whose test cells run in the student's kernel instead, "
+                                       "as in plain nbgrader.").tag(config=True)
 
     _judge: Optional[subprocess.Popen] = None
     _folder: Optional[Path] = None
@@ -103,11 +103,23 @@ class JudgedExecute(Execute):
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
 
+    def _send(self, request: dict) -> bool:
+        """Write one request to the judge; False when it has stopped."""
+        assert self._judge is not None and self._judge.stdin
+        if self._judge.poll() is not None:
+            return False
+        try:
+            self._judge.stdin.write(json.dumps(request) + "\n")
+            self._judge.stdin.flush()
+        except OSError:
+            return False
+        return True
+
     def _ask(self, request: dict, wait: float) -> dict:
         """One request to the judge; a judge that does not answer in time is stopped."""
-        assert self._judge is not None and self._judge.stdin and self._judge.stdout
-        self._judge.stdin.write(json.dumps(request) + "\n")
-        self._judge.stdin.flush()
+        assert self._judge is not None and self._judge.stdout
+        if not self._send(request):
+            return {"error": "the judge had stopped after an earlier test"}
         line = _readline(self._judge.stdout, wait)
         if line is None:
             self._judge.kill()
@@ -119,9 +131,9 @@ class JudgedExecute(Execute):
 
     def _connect(self) -> str:
         """Start the call-server in the kernel; '' when the judge reached it, else why not."""
-        assert self._folder is not None and self._judge is not None and self._judge.stdin
-        self._judge.stdin.write(json.dumps({"op": "accept", "timeout": 20}) + "\n")
-        self._judge.stdin.flush()
+        assert self._folder is not None and self._judge is not None
+        if not self._send({"op": "accept", "timeout": 20}):
+            return "the judge did not start"
         boot = NotebookNode(cell_type="code", source=BOOT.format(path=str(self._folder / "judge.sock")),
                             metadata={}, outputs=[], execution_count=None)
         super().preprocess_cell(boot, self.resources, 0)
