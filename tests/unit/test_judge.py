@@ -52,6 +52,8 @@ def serve(listener, handler):
     return addr
 def closes(sock):
     sock.close()
+def decodes(data):
+    return data.decode("utf-8")
 def sets_no_timeout(sock):
     sock.settimeout(None)
 def waits(sock):
@@ -220,3 +222,8 @@ def test_a_socket_keeps_its_timeout_on_both_sides(student):
         expect(a.gettimeout(), 0.5, "the test's socket's timeout after the call")
         run_limited(student["sets_no_timeout"], a)
         expect(a.gettimeout(), None, "the timeout the student's code set, seen by the test")
+
+
+def test_an_exception_that_wants_its_own_arguments_still_comes_back(student):
+    error = expect_raises(ValueError, student["decodes"], b"\xff")
+    assert isinstance(error, ValueError) and "utf-8" in str(error)

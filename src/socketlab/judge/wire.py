@@ -285,10 +285,19 @@ def builtin_exception(data: dict) -> type[BaseException]:
 
 
 def rebuild(cls: type[BaseException], data: dict) -> BaseException:
-    """An instance of ``cls`` from an exception's data (its arguments if they fit, else its text)."""
-    try:
-        made = cls(*data.get("args", []))
-    except Exception:  # noqa: BLE001
-        made = cls(data.get("text", ""))
+    """An instance of ``cls`` from an exception's data: its arguments if they fit, else its text;
+    a type that takes neither (UnicodeDecodeError wants five arguments) gives way to its nearest
+    built-in base that does."""
+    made: BaseException | None = None
+    for kind in [cls, *(getattr(builtins, b) for b in data.get("bases", []) if hasattr(builtins, b)), Exception]:
+        for args in (data.get("args", []), [data.get("text", "")]):
+            try:
+                made = kind(*args)
+                break
+            except Exception:  # noqa: BLE001 (a constructor of its own)
+                continue
+        if made is not None:
+            break
+    assert made is not None  # Exception(text) always works
     made.__socketlab_where__ = data.get("where", "")  # type: ignore[attr-defined]
     return made
