@@ -52,6 +52,8 @@ def serve(listener, handler):
     return addr
 def closes(sock):
     sock.close()
+def proto_of(sock):
+    return sock.family, sock.type, sock.proto
 def decodes(data):
     return data.decode("utf-8")
 def sets_no_timeout(sock):
@@ -227,3 +229,9 @@ def test_a_socket_keeps_its_timeout_on_both_sides(student):
 def test_an_exception_that_wants_its_own_arguments_still_comes_back(student):
     error = expect_raises(ValueError, student["decodes"], b"\xff")
     assert isinstance(error, ValueError) and "utf-8" in str(error)
+
+
+def test_a_socket_says_what_it_was_made_as(student):
+    with socket.socket() as sock:  # proto 0: the kernel chose TCP, but the object says 0
+        expect(run_limited(student["proto_of"], sock), (socket.AF_INET, socket.SOCK_STREAM, 0),
+               "family, type and proto of the test's socket, in the kernel")

@@ -8,9 +8,10 @@ kind, or a handle the receiving side looks up in its own table.
 
 Tags: ``{"B": base64}`` bytes, ``{"A": base64}`` bytearray, ``{"T": [...]}`` tuple,
 ``{"L": [...]}`` list, ``{"D": [[k, v], ...]}`` dict, ``{"S": [...]}`` set, ``{"Z": [...]}``
-frozenset, ``{"F": [n, timeout]}`` the n-th attached socket, ``{"N": [enum, value]}`` a member of one
-of the standard library's socket enums, ``{"E": {...}}`` an exception, ``{"R": id}`` an
-object that stays on the kernel's side, ``{"C": id}`` a callable that stays on the judge's.
+frozenset, ``{"F": [n, timeout, family, type, proto]}`` the n-th attached socket,
+``{"N": [enum, value]}`` a member of one of the standard library's socket enums,
+``{"E": {...}}`` an exception, ``{"R": id}`` an object that stays on the kernel's side,
+``{"C": id}`` a callable that stays on the judge's.
 """
 
 from __future__ import annotations
@@ -183,7 +184,7 @@ class Codec:
             return {"D": [[self.encode(k, fds, depth + 1), self.encode(v, fds, depth + 1)] for k, v in value.items()]}
         if type(value) in SOCKETS and value.fileno() != -1:  # a test's subclass (one that counts its calls) stays
             fds.append(value.fileno())
-            return {"F": [len(fds) - 1, value.gettimeout()]}
+            return {"F": [len(fds) - 1, value.gettimeout(), int(value.family), int(value.type), value.proto]}
         if isinstance(value, BaseException):
             return {"E": exception_data(value)}
         return self._keep(value)
@@ -215,11 +216,15 @@ class Codec:
             except (TypeError, IndexError) as exc:
                 raise WireError(f"not a dict: {exc}") from None
         if tag == "F":
-            index, timeout = _list(body)[:2] if len(_list(body)) == 2 else (None, None)
+            index, timeout, *kind = _list(body) if len(_list(body)) == 5 else (None, None)
             if type(index) is not int or not 0 <= index < len(fds) or not (
-                    timeout is None or (type(timeout) in (int, float) and timeout >= 0)):
+                    timeout is None or (type(timeout) in (int, float) and timeout >= 0)) or \
+                    not all(type(k) is int for k in kind):
                 raise WireError("no such descriptor")
-            made = Lent(fileno=os.dup(fds[index]))
+            # family, type and proto as the sender's object has them: a socket made with proto 0
+            # says 0, though the kernel chose 6 (a learner's code may read sock.proto).
+            family, kind_, proto = kind
+            made = Lent(family, kind_, proto, os.dup(fds[index]))
             # The two sides share the descriptor's blocking flag: this side starts with the sender's
             # timeout, so the flag and this socket object agree (see sockets_of).
             made.settimeout(timeout)
