@@ -463,7 +463,7 @@ def _run(fn: Callable, args: tuple, kwargs: dict, limit: float, allow_leaks: boo
         if worker.is_alive():
             remote = kernel.unblock() if kernel else []
             doing = remote[0] if remote else _waiting_for(worker, limit)
-            _unblock(_socket_fds() - fds_before)
+            _unblock(_socket_fds() - fds_before - (kernel.own_fds if kernel else set()))
             worker.join(1.0)
             raise AssertionError(_join(
                 f"{outcome.call} did not return within {limit:g} s.",

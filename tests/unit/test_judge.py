@@ -54,6 +54,15 @@ def closes(sock):
     sock.close()
 def proto_of(sock):
     return sock.family, sock.type, sock.proto
+def serve_once_now(handler):
+    with socket.create_server(("127.0.0.1", 0)) as listener, \\
+            socket.create_connection(listener.getsockname(), timeout=2) as client:
+        client.sendall(b"hi")
+        client.shutdown(socket.SHUT_WR)
+        conn, _ = listener.accept()
+        with conn:
+            handler(conn)
+        return client.recv(10)
 def decodes(data):
     return data.decode("utf-8")
 def sets_no_timeout(sock):
@@ -173,6 +182,9 @@ def test_a_call_that_hangs_is_woken_and_fails_in_time(student):
         with pytest.raises(AssertionError, match="did not return within 1 s"):
             run_limited(student["waits"], a, limit=1)
         assert time.monotonic() - start < 10
+    # Waking it shut down the call's sockets, never the judge's channels: the next call works.
+    expect(run_limited(student["add"], 1, 2), 3, "add(1, 2) after a call that had to be woken")
+    expect(run_limited(student["serve_once_now"], echo_upper), b"HI", "a callback after a call that had to be woken")
 
 
 def test_an_exception_of_the_tests_comes_back_as_the_same_object(student):

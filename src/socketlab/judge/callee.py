@@ -55,6 +55,7 @@ class Callee:
         sock.connect(path)
         sock.settimeout(None)
         self.control = Channel(sock)
+        self._own_fds = {sock.fileno()}  # the judge's channels: never shut down when a call is woken
         self.namespace = namespace
         self.objects: dict[int, Any] = {}
         self._ids = itertools.count(1)
@@ -114,6 +115,7 @@ class Callee:
             op = message.get("op")
             if op in ("channel", "callback-channel") and len(fds) == 1:
                 channel = Channel(socket.socket(fileno=fds[0]))
+                self._own_fds.add(fds[0])
                 if op == "channel":
                     threading.Thread(target=self._serve, args=(channel,), daemon=True, name="socketlab-call").start()
                 else:
@@ -133,7 +135,7 @@ class Callee:
             thread = next((t for t in threading.enumerate() if t.ident == ident), None)
             if thread is not None:
                 where.append(check._waiting_for(thread, 0) or "")
-            check._unblock(check._socket_fds() - before)
+            check._unblock(check._socket_fds() - before - self._own_fds)  # not the judge's channels
         self.control.send({"op": "unblocked", "where": [w for w in where if w]})
 
     # ---------------------------------------------------------------- requests

@@ -116,6 +116,7 @@ class Session:
         self._idle_lock = threading.Lock()
         self.channel_inodes: set[int] = set()  # the kernel's ends of our channels: not the student's sockets
         self.channels_made = 0
+        self.own_fds: set[int] = set()  # this side's ends of the channels: never shut down to wake a call
         self._callbacks: dict[int, Any] = {}
         self._callback_ids: dict[int, int] = {}
         self._ids = itertools.count(1)
@@ -139,6 +140,7 @@ class Session:
             self.path.unlink(missing_ok=True)
         self.pid = _peer_pid(sock)
         self.control = Channel(sock)
+        self.own_fds.add(sock.fileno())
         threading.Thread(target=self._control_loop, daemon=True, name="judge-control").start()
         _session = self
 
@@ -175,6 +177,7 @@ class Session:
         assert self.control is not None
         self.control.send({"op": kind, "ticket": ticket if type(ticket) is int else None}, [theirs.fileno()])
         theirs.close()
+        self.own_fds.add(mine.fileno())
         return Channel(mine)
 
     # ---------------------------------------------------------------- values

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from socketlab.judge.remote import Session
+from socketlab.judge.wire import WireError
 
 RED, RESET = "\x1b[31m", "\x1b[0m"
 
@@ -65,7 +66,11 @@ class Judge:
         self.session.namespace = self.namespace
 
     def run(self, name: str, source: str, limit: float) -> list[dict]:
-        for key, value in self.session.names().items():
+        try:
+            names = self.session.names()
+        except (OSError, EOFError, WireError):  # the kernel is gone or stuck: the cell's own calls will say so
+            names = {}
+        for key, value in names.items():
             if key not in self.own:
                 self.namespace[key] = value
         before = {k: id(v) for k, v in self.namespace.items()}
