@@ -200,7 +200,8 @@ def test_submission(assignment, student, entry, kind, grading_root):
     for grade_id, (score, max_score) in sorted(scores.items()):
         want = 0 if grade_id in expected_zero else max_score
         if score != want:
-            problems.append(f"{grade_id}: expected {want} of {max_score}, got {score}")
+            shown = ": ".join(result["messages"][student].get(grade_id, ()))[:200]
+            problems.append(f"{grade_id}: expected {want} of {max_score}, got {score}" + (f" ({shown})" if shown else ""))
     what = f"{kind} answer '{entry['name']}'" if entry else student
     assert not problems, f"{assignment} / {what}:\n  " + "\n  ".join(problems)
     if entry and entry.get("hangs"):

@@ -247,3 +247,20 @@ def test_a_socket_says_what_it_was_made_as(student):
     with socket.socket() as sock:  # proto 0: the kernel chose TCP, but the object says 0
         expect(run_limited(student["proto_of"], sock), (socket.AF_INET, socket.SOCK_STREAM, 0),
                "family, type and proto of the test's socket, in the kernel")
+
+
+def test_the_judge_says_ready_only_once_its_socket_listens(tmp_path: Path):
+    """The grading step lets the kernel connect only after this line: a judge slow to start
+    (a loaded machine) must not make a whole notebook's tests fail."""
+    path = tmp_path / "judge.sock"
+    judge = subprocess.Popen([sys.executable, "-m", "socketlab.judge.runner", str(path)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert judge.stdout.readline().strip() == '{"ready": true}'
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.settimeout(5)
+            probe.connect(str(path))
+    finally:
+        judge.stdin.close()
+        judge.kill()
+        judge.wait()

@@ -36,6 +36,7 @@ from socketlab.grading.isolate import JUDGE_DIR, copy_without_notebooks
 
 __all__ = ["JudgedExecute", "JUDGE_DIR"]
 
+START_WAIT = 60  # seconds the judge may take to start, and the kernel to reach it (a loaded 2-core box)
 BOOT = ("import socketlab.judge.callee as _socketlab_callee\n"
         "_socketlab_callee.start({path!r}, globals())\n"
         "del _socketlab_callee")
@@ -132,18 +133,20 @@ class JudgedExecute(Execute):
     def _connect(self) -> str:
         """Start the call-server in the kernel; '' when the judge reached it, else why not."""
         assert self._folder is not None and self._judge is not None
-        if not self._send({"op": "accept", "timeout": 20}):
+        # The kernel may connect only once the judge listens: a judge slow to start (a loaded
+        # machine) otherwise loses the race, and every test of the notebook fails.
+        ready = _readline(self._judge.stdout, START_WAIT)
+        if not ready or not json.loads(ready).get("ready") or not self._send({"op": "accept", "timeout": START_WAIT}):
             return "the judge did not start"
         boot = NotebookNode(cell_type="code", source=BOOT.format(path=str(self._folder / "judge.sock")),
                             metadata={}, outputs=[], execution_count=None)
         super().preprocess_cell(boot, self.resources, 0)
-        line = _readline(self._judge.stdout, 30)
-        reply = json.loads(line) if line else {"error": "no answer"}
-        if reply.get("ok"):
-            return ""
         errors = [o for o in boot.outputs if o.get("output_type") == "error"]
-        why = f"{errors[0]['ename']}: {errors[0]['evalue']}" if errors else reply.get("error", "")
-        return f"the judge could not reach your kernel ({why})"
+        if errors:
+            return f"the judge could not reach your kernel ({errors[0]['ename']}: {errors[0]['evalue']})"
+        line = _readline(self._judge.stdout, START_WAIT + 10)
+        reply = json.loads(line) if line else {"error": "no answer"}
+        return "" if reply.get("ok") else f"the judge could not reach your kernel ({reply.get('error', '')})"
 
     def preprocess_cell(self, cell, resources, index):
         if self._judge is None:

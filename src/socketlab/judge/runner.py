@@ -3,6 +3,8 @@
 Started by :mod:`socketlab.judge.execute` (nbgrader's Execute step, at grading time) with
 a Unix socket path; it talks to that step over stdin/stdout, one JSON object a line:
 
+* first, unasked, ``{"ready": true}`` once its Unix socket listens (the kernel may connect
+  only after that).
 * ``{"op": "accept", "timeout": s}`` -- wait for the kernel's call-server to connect.
 * ``{"op": "run", "name": ..., "source": ...}`` -- run one cell of the instructor's (a test
   cell, or a locked helper cell) in the judge's namespace, after binding the names the
@@ -120,6 +122,7 @@ def main() -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # stray writes to fd 1 must not reach the protocol
     _shared_temporary_folders()
     judge = Judge(path)
+    replies.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         try:
             request = json.loads(line)
