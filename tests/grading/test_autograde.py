@@ -203,7 +203,7 @@ def test_submission(assignment, student, entry, kind, grading_root):
             shown = ": ".join(result["messages"][student].get(grade_id, ()))[:200]
             problems.append(f"{grade_id}: expected {want} of {max_score}, got {score}" + (f" ({shown})" if shown else ""))
     what = f"{kind} answer '{entry['name']}'" if entry else student
-    assert not problems, f"{assignment} / {what}:\n  " + "\n  ".join(problems)
+    assert not problems, f"{assignment} / {what}:\n  " + "\n  ".join(problems) + f"\n{result['trouble']}"
     if entry and entry.get("hangs"):
         # Each hanging cell may cost one per-cell timeout; nothing may wait forever.
         budget = result["times"]["typical"] + CELL_TIMEOUT * entry.get("hanging_cells", 1) + 60  # slack for a loaded box
