@@ -20,6 +20,7 @@ import linecache
 import os
 import re
 import socket
+import stat
 import sys
 import sysconfig
 import tempfile
@@ -274,21 +275,29 @@ def _join(*parts: str) -> str:
 
 # --- run_limited --------------------------------------------------------------------------
 
-def _socket_fds() -> set[int]:
-    """File descriptors of the sockets this process has open.
+def open_sockets(process: str = "self") -> dict[int, int]:
+    """{descriptor: inode} of the sockets /proc/<process> ('self' or a pid) has open, bound or
+    not; {} where /proc cannot be read."""
+    try:
+        names = os.listdir(f"/proc/{process}/fd")
+    except OSError:
+        return {}
+    found = {}
+    for name in names:
+        try:
+            st = os.stat(f"/proc/{process}/fd/{name}")
+        except OSError:  # closed while we looked (the listing's own descriptor, for one)
+            continue
+        if stat.S_ISSOCK(st.st_mode):
+            found[int(name)] = st.st_ino
+    return found
 
-    Linux: every descriptor that /proc/self/fd shows as a socket, bound or not.
-    Elsewhere psutil's connection list, which misses sockets not yet bound.
-    """
+
+def _socket_fds() -> set[int]:
+    """File descriptors of the sockets this process has open: /proc's on Linux, elsewhere
+    psutil's connection list, which misses sockets not yet bound."""
     if os.path.isdir("/proc/self/fd"):
-        found = set()
-        for fd in os.listdir("/proc/self/fd"):
-            try:
-                if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
-                    found.add(int(fd))
-            except OSError:  # closed while we looked (the listing's own descriptor, for one)
-                pass
-        return found
+        return set(open_sockets())
     try:
         return {c.fd for c in psutil.Process().net_connections(kind="all") if c.fd != -1}
     except psutil.Error:

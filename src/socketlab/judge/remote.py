@@ -19,7 +19,6 @@ import importlib
 import itertools
 import os
 import socket
-import stat
 import struct
 import sys
 import threading
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
+from socketlab.check import open_sockets
 from socketlab.judge.wire import (
     Channel,
     Codec,
@@ -391,7 +391,7 @@ class Session:
     # ---------------------------------------------------------------- the kernel seen from outside
     def socket_inodes(self) -> set[int]:
         """Inodes of the sockets the kernel process has open, less the judge's own channels."""
-        return _sockets_of(str(self.pid)) - self.channel_inodes
+        return set(open_sockets(str(self.pid)).values()) - self.channel_inodes
 
     def snapshot(self) -> tuple:
         """What the kernel holds now: (when, its sockets, its threads, channels made so far)."""
@@ -403,7 +403,7 @@ class Session:
         when, inodes = before[0], before[1]
         deadline = time.monotonic() + grace
         while True:
-            new = self.socket_inodes() - inodes - _sockets_of("self")  # the judge's own: passed in, not leaked
+            new = self.socket_inodes() - inodes - set(open_sockets().values())  # the judge's own: passed in, not leaked
             if not new or time.monotonic() > deadline:
                 break
             time.sleep(0.05)
@@ -431,12 +431,7 @@ class Session:
         """'a TCP socket 127.0.0.1:5000 -> 127.0.0.1:40000' for each of the kernel's sockets in ``inodes``."""
         import psutil
 
-        fd_of = {}
-        for name in os.listdir(f"/proc/{self.pid}/fd"):
-            try:
-                fd_of[os.stat(f"/proc/{self.pid}/fd/{name}").st_ino] = int(name)
-            except OSError:
-                continue
+        fd_of = {inode: fd for fd, inode in open_sockets(str(self.pid)).items()}
         try:
             connections = {c.fd: c for c in psutil.Process(self.pid).net_connections(kind="all")}
         except psutil.Error:
@@ -463,23 +458,6 @@ def _imported(module: str, qualname: str) -> Any:
     for part in qualname.split("."):
         value = getattr(value, part, None)
     return value if callable(value) else None
-
-
-def _sockets_of(process: str) -> set[int]:
-    """Inodes of the sockets /proc/<process> ('self' or a pid) has open."""
-    found: set[int] = set()
-    try:
-        names = os.listdir(f"/proc/{process}/fd")
-    except OSError:
-        return found
-    for name in names:
-        try:
-            st = os.stat(f"/proc/{process}/fd/{name}")
-        except OSError:
-            continue
-        if stat.S_ISSOCK(st.st_mode):
-            found.add(st.st_ino)
-    return found
 
 
 def _address(addr: Any) -> str:
