@@ -2,7 +2,7 @@
 (a sandbox per submission, test cells decided by the sealed judge).
 
     .venv/bin/python benchmarks/grade_class.py            # 60 submissions
-    .venv/bin/python benchmarks/grade_class.py -n 10 -j 2
+    .venv/bin/python benchmarks/grade_class.py -n 10 -j 2 4 6   # one socketlab-grade run per -j
 
 Grades notebook 00-sockets-and-ports: half the submissions are the solution
 notebook's answers filled into the student edition, half are untouched. Both runs use
@@ -24,6 +24,7 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from socketlab.grading.cli import main as socketlab_grade
+from socketlab.grading.limits import DEFAULT_JOBS
 from socketlab.grading.nbgrader_run import gradebook_url, run_nbgrader
 
 REPO = Path(__file__).resolve().parent.parent
@@ -68,7 +69,8 @@ def scores(course: Path, assignment: str) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=60, help="submissions (default 60)")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count(), help="workers for socketlab-grade")
+    parser.add_argument("-j", "--jobs", type=int, nargs="+", default=[DEFAULT_JOBS],
+                        help=f"workers for socketlab-grade, one run for each (default {DEFAULT_JOBS})")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
         work = Path(tmp)
@@ -83,17 +85,17 @@ def main() -> None:
         serial = time.monotonic() - start
         print(f"plain `nbgrader autograde` (serial, one process, tests in the kernel): {serial:.1f} s")
 
-        ours = fresh_course(template, work / "ours", assignment, submissions)
-        start = time.monotonic()
-        socketlab_grade(["grade", assignment, "--course", str(ours), "--jobs", str(options.jobs), "--no-feedback"])
-        parallel = time.monotonic() - start
-        print(f"socketlab-grade grade (-j {options.jobs}, sandboxed, sealed judge, autograde only): {parallel:.1f} s")
-        same = scores(plain, assignment) == scores(ours, assignment)
-        print(f"ratio plain/socketlab-grade: {serial / parallel:.2f}; same scores: {same}; "
-              f"load now {os.getloadavg()[0]:.1f}")
-        if not same:
-            sys.exit("the two runs disagree on scores")
-
+        for jobs in options.jobs:
+            ours = fresh_course(template, work / f"ours-{jobs}", assignment, submissions)
+            start = time.monotonic()
+            socketlab_grade(["-q", "grade", assignment, "--course", str(ours), "--jobs", str(jobs), "--no-feedback"])
+            parallel = time.monotonic() - start
+            same = scores(plain, assignment) == scores(ours, assignment)
+            print(f"socketlab-grade grade -j {jobs} (sandboxed, sealed judge, autograde only): {parallel:.1f} s; "
+                  f"ratio plain/socketlab-grade {serial / parallel:.2f}; same scores: {same}; "
+                  f"load now {os.getloadavg()[0]:.1f}", flush=True)
+            if not same:
+                sys.exit("the two runs disagree on scores")
 
 if __name__ == "__main__":
     main()

@@ -17,6 +17,7 @@ import sqlite3
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -480,10 +481,17 @@ def test_an_unreadable_executed_notebook_costs_only_its_student(tmp_path, monkey
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), good)
     junk.write_text("{not json")
     link.symlink_to(good)
-    monkeypatch.setattr(grading, "run_worker", lambda *args, **kwargs: WorkerResult(
-        executed={"s1": junk, "s2": good, "s3": link}))
+    executed = {"s1": junk, "s2": good, "s3": link}
+
+    def worker(root, assignment, students, *args, on_event, **kwargs):  # says done as the real one does
+        for student in students:
+            on_event("done", student, str(executed[student]))
+        return WorkerResult(executed={s: executed[s] for s in students})
+
+    monkeypatch.setattr(grading, "run_worker", worker)
     run = grading._Run(tmp_path, A, Limits(), jobs=1, sandbox=isolate.probe(False))
-    run.progress = Progress(A, 3, live=False)
+    merged: list[str] = []
+    run.progress, run.merging = Progress(A, 3, live=False), SimpleNamespace(add=merged.append)
     run.work, run.staging, run.cell_timeout, run.snapshot = tmp_path, tmp_path / "staged", 3.0, tmp_path / "db"
     run.outcomes = {s: Outcome(s) for s in ("s1", "s2", "s3")}
     assert run.run_chunk(["s1", "s2", "s3"], "chunk0") == ["s1", "s3"]  # again alone, the others are fine
@@ -491,6 +499,7 @@ def test_an_unreadable_executed_notebook_costs_only_its_student(tmp_path, monkey
     assert run.outcomes["s1"].status == "failed" and "could not be read back" in run.outcomes["s1"].reason
     assert "not a regular file" in run.outcomes["s3"].reason
     assert run.outcomes["s2"].status == "graded" and (tmp_path / "staged" / "s2" / A / f"{A}.ipynb").is_file()
+    assert merged == ["s2"]  # handed to the merge as soon as its worker said done
 
 
 def test_grades_that_miss_the_gradebook_fail_the_command(tmp_path):

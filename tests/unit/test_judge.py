@@ -25,6 +25,7 @@ import socket
 class CommandError(ValueError):
     pass
 GREETING = "HELLO"
+runaway = [b""] * 2_000_000  # what a loop that never ends leaves behind
 PREDICTIONS = {"a": ("EADDRINUSE", 98)}
 kept = []
 def add(a, b):
@@ -264,3 +265,19 @@ def test_the_judge_says_ready_only_once_its_socket_listens(tmp_path: Path):
         judge.stdin.close()
         judge.kill()
         judge.wait()
+
+
+def test_a_huge_value_of_the_notebooks_stays_in_the_kernel(student):
+    """Listed by reference, without walking it: a test cell after a runaway loop still finds the names."""
+    assert isinstance(student["runaway"], StudentObject)
+    assert student["add"](2, 3) == 5
+
+
+def test_names_the_judge_could_not_list_are_explained_as_such():
+    from socketlab.judge.runner import error_output
+
+    said = error_output(NameError("name 'send_message' is not defined", name="send_message"),
+                        "WireError: MemoryError in the kernel")
+    assert "could not be looked up in your kernel (WireError: MemoryError in the kernel)" in said["evalue"]
+    plain = error_output(NameError("name 'send_message' is not defined", name="send_message"))
+    assert "run the cell that defines it" in plain["evalue"]

@@ -10,7 +10,8 @@ The steps, each in its own module (why the gradebook cannot be corrupted):
    alone, which gives its one-line reason and keeps the odd one from costing the
    others. Workers never open the course's gradebook.
 3. **Merge serially** (``merge.py``): nbgrader's own ``Autograde`` converter, without
-   ``Execute``, writes the scores into the course's gradebook, one student after another.
+   ``Execute``, writes the scores into the course's gradebook, one student after another,
+   in one thread of this process, each as soon as its worker has executed it.
 4. **Status** (``status.py``): ``reports/<assignment>/status.json``, one ``Outcome`` per student.
 
 nbgrader's ``update_or_create_*`` calls make a re-run update the same rows: no duplicates.
@@ -20,9 +21,10 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
+import queue
 import shutil
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,8 +36,8 @@ import nbformat
 from socketlab.grading import isolate
 from socketlab.grading.checks import check_submission, grade_ids, malformed, nbgrader_meta, test_cells
 from socketlab.grading.errors import Busy, GradesNotStored, NoSubmissions
-from socketlab.grading.limits import Limits
-from socketlab.grading.merge import merge, stage, with_reason
+from socketlab.grading.limits import DEFAULT_JOBS, Limits
+from socketlab.grading.merge import Merger, stage, with_reason
 from socketlab.grading.nbgrader_run import (
     cell_timeout,
     ensure_assignment,
@@ -73,7 +75,7 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, job
         ensure_assignment(root, assignment)
         folders = submission_folders(root, assignment, students)
         run = _Run(root, assignment, Limits(time_s=time_limit, memory_mb=memory_mb),
-                   jobs=max(1, jobs or os.cpu_count() or 1), sandbox=isolate.probe(isolation))
+                   jobs=max(1, jobs or DEFAULT_JOBS), sandbox=isolate.probe(isolation))
         outcomes = run.grade(folders)
         lost = not_in_gradebook(root, assignment, outcomes)
     save_status(root, assignment, outcomes)
@@ -133,6 +135,7 @@ class _Run:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     notebooks: dict[str, Any] = field(default_factory=dict)  # student -> submitted notebook (None: unreadable)
     warned: set[str] = field(default_factory=set)
+    taken: dict[str, str] = field(default_factory=dict)  # student -> '' (staged, being merged) or why not usable
     progress: Progress = field(init=False)  # set while the submissions are executed
 
     def grade(self, folders: list[Path]) -> dict[str, Outcome]:
@@ -149,6 +152,7 @@ class _Run:
             self.snapshot = self.work / "gradebook-snapshot.db"
             shutil.copy(self.root / "gradebook.db", self.snapshot)  # nobody writes it while workers run
             self.progress = Progress(self.assignment, len(folders))
+            self.merging = _Merging(self.root, self.assignment, self.staging)
             with self.progress:
                 for outcome in self.outcomes.values():
                     if outcome.status != "graded":  # decided by the checks: nothing to run
@@ -191,14 +195,12 @@ class _Run:
         for student in students:
             outcome = self.outcomes[student]
             outcome.seconds = seconds
-            if student in result.executed:
-                problem = self.take(student, result.executed[student])
+            if student in result.executed:  # taken when its worker said done (heard)
+                problem = self.taken.pop(student, "its worker said done, but no notebook was taken")
                 if problem and len(students) > 1:
                     left.append(student)  # grade it again alone
                 elif problem:
                     self.failed(outcome, f"the executed notebook could not be read back: {problem}")
-                else:  # settled already when its worker said done; its outputs may have added notes
-                    self.progress.settle(student, odd=bool(outcome.notes))
             elif student in result.reasons:
                 self.failed(outcome, result.reasons[student])
             elif len(students) == 1:
@@ -226,12 +228,17 @@ class _Run:
         self.outcomes[student].notes += notes
         return ""
 
-    def heard(self, kind: str, student: str, why: str) -> None:
-        """A worker's event as it comes (its thread): the progress line moves on."""
+    def heard(self, kind: str, student: str, detail: str) -> None:
+        """A worker's event as it comes (its thread): a notebook done is taken and merged at once
+        (``detail`` is its path), the progress line moves on."""
         if kind == "done":
-            self.progress.settle(student, odd=bool(self.outcomes[student].notes))
+            problem = self.take(student, Path(detail))
+            self.taken[student] = problem
+            if not problem:
+                self.merging.add(student)
+                self.progress.settle(student, odd=bool(self.outcomes[student].notes))
         elif kind == "error":
-            self.progress.settle(student, "failed", odd=True, detail=why)
+            self.progress.settle(student, "failed", odd=True, detail=detail)
 
     def failed(self, outcome: Outcome, reason: str) -> None:
         outcome.fail("failed", reason)
@@ -239,21 +246,52 @@ class _Run:
 
     # ---- step 3
     def merge(self) -> None:
+        """The rest of the merge: what could not be executed, and what nbgrader refused."""
+        errors = self.merging.finish()
         for student, outcome in self.outcomes.items():
             if outcome.status != "graded":
                 nb = self.notebooks.get(student)
                 stage(self.staging, self.root, self.assignment, student,
                       with_reason(self.blank if nb is None else nb, outcome.reason))
-        errors = merge(self.root, self.assignment, self.staging, sorted(self.outcomes))
-        for student, error in errors.items():  # nbgrader could not process it: fall back to the blank edition
+                errors[student] = self.merging.merger(student)
+        for student, error in sorted(errors.items()):  # nbgrader could not process it: the blank edition instead
+            if not error:
+                continue
             outcome = self.outcomes[student]
             outcome.fail("failed", f"nbgrader could not process the notebook: {error}")
             stage(self.staging, self.root, self.assignment, student, with_reason(self.blank, outcome.reason))
-            still = merge(self.root, self.assignment, self.staging, [student])
+            still = self.merging.merger(student)
             if still:
                 outcome.stored = False
-                outcome.reason += f"; not in the gradebook: {still[student]}"
+                outcome.reason += f"; not in the gradebook: {still}"
 
+
+class _Merging:
+    """Step 3 in a thread of its own, fed while the workers run: merging a notebook costs a
+    fraction of a second of nbgrader, which would otherwise all come after the last worker."""
+
+    def __init__(self, root: Path, assignment: str, staging: Path) -> None:
+        self.merger = Merger(root, assignment, staging)
+        self.errors: dict[str, str] = {}
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="merge", daemon=True)
+        self._thread.start()
+
+    def add(self, student: str) -> None:
+        self._queue.put(student)
+
+    def _run(self) -> None:
+        while (student := self._queue.get()) is not None:
+            try:
+                self.errors[student] = self.merger(student)
+            except Exception as exc:  # noqa: BLE001 -- that student fails with the reason, the others go on
+                self.errors[student] = f"{type(exc).__name__}: {exc}"[:200]
+
+    def finish(self) -> dict[str, str]:
+        """Wait for the notebooks added so far; {student: '' or nbgrader's complaint}."""
+        self._queue.put(None)
+        self._thread.join()
+        return self.errors
 
 def _notes_from_outputs(nb: Any, limits: Limits, timeout: float) -> list[str]:
     """Notes for the teacher from the executed notebook's error outputs (cells interrupted, out of memory)."""

@@ -24,7 +24,7 @@ import nbformat
 from socketlab.grading.checks import nbgrader_meta
 from socketlab.grading.nbgrader_run import course_settings
 
-__all__ = ["SUBMISSION_FILES", "with_reason", "stage", "merge"]
+__all__ = ["SUBMISSION_FILES", "with_reason", "stage", "Merger"]
 
 
 def with_reason(nb: Any, reason: str) -> Any:
@@ -76,36 +76,41 @@ def _importable(root: Path) -> Iterator[None]:
             sys.path.remove(folder)
 
 
-def merge(root: Path, assignment: str, staging: Path, students: list[str]) -> dict[str, str]:
-    """nbgrader's Autograde over already-executed notebooks, one student at a time; {student: error}.
+class Merger:
+    """nbgrader's Autograde over already-executed notebooks in ``staging``, one student a call.
 
     It records each submission's ``timestamp.txt`` and gives the late penalty of the course's
-    ``AssignLatePenalties.plugin_class`` (nbgrader's ``LateSubmissionPlugin`` unless configured)."""
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.preprocessors import (
-        AssignLatePenalties,
-        CheckCellMetadata,
-        DeduplicateIds,
-        IgnorePattern,
-        LimitOutput,
-        OverwriteCells,
-        OverwriteKernelspec,
-        SaveAutoGrades,
-    )
+    ``AssignLatePenalties.plugin_class`` (nbgrader's ``LateSubmissionPlugin`` unless configured).
+    One instance, used from one thread: the only writer of the course's gradebook."""
 
-    config = course_settings(root)
-    config.CourseDirectory.submitted_directory = str(staging)
-    config.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteCells,
-                                               CheckCellMetadata]
-    config.Autograde.autograde_preprocessors = [IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties,
-                                                CheckCellMetadata]
-    api = NbGraderAPI(config=config)
-    errors: dict[str, str] = {}
-    for student in students:
-        with warnings.catch_warnings(), _importable(root):  # SQLAlchemy's notes on nbgrader's session use: noise
+    def __init__(self, root: Path, assignment: str, staging: Path) -> None:
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.preprocessors import (
+            AssignLatePenalties,
+            CheckCellMetadata,
+            DeduplicateIds,
+            IgnorePattern,
+            LimitOutput,
+            OverwriteCells,
+            OverwriteKernelspec,
+            SaveAutoGrades,
+        )
+
+        config = course_settings(root)
+        config.CourseDirectory.submitted_directory = str(staging)
+        config.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+                                                   CheckCellMetadata]
+        config.Autograde.autograde_preprocessors = [IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+                                                    CheckCellMetadata]
+        self.root, self.assignment = root, assignment
+        self.api = NbGraderAPI(config=config)
+
+    def __call__(self, student: str) -> str:
+        """Merge one staged student; '' or nbgrader's last line of complaint."""
+        with warnings.catch_warnings(), _importable(self.root):  # SQLAlchemy's notes on nbgrader's session use
             warnings.filterwarnings("ignore", module="nbgrader.api")
-            result = api.autograde(assignment, student, force=True, create=True)
-        if not result["success"]:
-            last = (result.get("error") or result.get("log") or "").strip().splitlines()[-1:] or ["?"]
-            errors[student] = last[0][:200]
-    return errors
+            result = self.api.autograde(self.assignment, student, force=True, create=True)
+        if result["success"]:
+            return ""
+        last = (result.get("error") or result.get("log") or "").strip().splitlines()[-1:] or ["?"]
+        return last[0][:200]

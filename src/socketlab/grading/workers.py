@@ -55,7 +55,8 @@ class WorkerResult:
     sandbox: dict[str, str] = field(default_factory=dict)  # the worker's notes, e.g. {"landlock": "ok"}
 
 
-#: Told as soon as the worker reports it: ("done", student, "") or ("error", student, why nbgrader gave up).
+#: Told as soon as the worker reports it: ("done", student, the executed notebook's path) or
+#: ("error", student, why nbgrader gave up).
 OnEvent = Callable[[str, str, str], Any]
 
 
@@ -63,8 +64,9 @@ class _Events:
     """Reads the worker's event pipe in a thread; keeps only well-formed events about its own students."""
 
     def __init__(self, fd: int, students: list[str], limits: Limits | None = None,
-                 on_event: OnEvent | None = None) -> None:
+                 on_event: OnEvent | None = None, executed: Callable[[str], Path] | None = None) -> None:
         self.students = set(students)
+        self.executed = executed or (lambda student: Path())
         self.limits = limits or Limits()
         self.on_event = on_event
         self.started: dict[str, float] = {}
@@ -98,7 +100,7 @@ class _Events:
             self.started[student] = time.monotonic()
         elif kind == "done":
             self.done.append(student)
-            self._tell("done", student, "")
+            self._tell("done", student, str(self.executed(student)))
         elif kind == "error":
             self.errors[student] = (str(event.get("type", "Error"))[:80], str(event.get("message", ""))[:300])
             self._tell("error", student, _reason_for(self.errors[student], self.limits))
@@ -199,7 +201,9 @@ def run_worker(root: Path, assignment: str, students: list[str], name: str, work
                                     stderr=subprocess.STDOUT, start_new_session=True, pass_fds=(write_fd,))
         finally:
             os.close(write_fd)
-        events = _Events(read_fd, students, limits, on_event)
+        outputs = private / "autograded"
+        events = _Events(read_fd, students, limits, on_event,
+                         executed=lambda student: outputs / student / assignment / f"{assignment}.ipynb")
         since = time.monotonic()
         while proc.poll() is None:
             time.sleep(0.2)
@@ -211,8 +215,7 @@ def run_worker(root: Path, assignment: str, students: list[str], name: str, work
                                  "and keeps printing)")
                 break
         events.close()
-    outputs = private / "autograded"
-    result.executed = {s: outputs / s / assignment / f"{assignment}.ipynb" for s in events.done}
+    result.executed = {s: events.executed(s) for s in events.done}
     result.reasons = {s: _reason_for(error, limits) for s, error in events.errors.items() if s not in events.done}
     result.sandbox = events.sandbox
     if events.ignored:

@@ -155,6 +155,8 @@ class Callee:
                 held.append(reply.pop("held", ()))
             except WireError as exc:
                 reply = {"error": str(exc)}
+            except Exception as exc:  # noqa: BLE001 (MemoryError, say): this channel must answer all the same
+                reply = {"error": f"{type(exc).__name__} in the kernel: {exc}"[:300]}
             finally:
                 for fd in fds:
                     os.close(fd)
@@ -319,13 +321,16 @@ class _JudgeObject:
 
 
 def _size(value: Any, depth: int = 0) -> int:
-    """About how many bytes ``value`` takes as data (containers summed, 10,000 items at most)."""
+    """About how many bytes ``value`` takes as data (containers summed; one of more than 10,000
+    items counts as too big, without walking it: a runaway loop's list of millions)."""
     if isinstance(value, (bytes, bytearray, str)):
         return len(value)
+    if isinstance(value, (dict, list, tuple, set, frozenset)) and len(value) > 10_000:
+        return PLAIN_MAX + 1
     if isinstance(value, dict) and depth < 20:
-        return sum(_size(k, depth + 1) + _size(v, depth + 1) for k, v in itertools.islice(value.items(), 10_000))
+        return sum(_size(k, depth + 1) + _size(v, depth + 1) for k, v in value.items())
     if isinstance(value, (list, tuple, set, frozenset)) and depth < 20:
-        return sum(_size(v, depth + 1) for v in itertools.islice(value, 10_000))
+        return sum(_size(v, depth + 1) for v in value)
     return 16
 
 

@@ -355,6 +355,8 @@ class Session:
             os.close(fd)
         with self._idle_lock:
             self._idle.append(channel)
+        if "error" in reply:
+            raise WireError(str(reply["error"])[:300])
         found = {}
         for name, desc in (reply.get("names") or {}).items():
             if not isinstance(desc, dict) or not isinstance(name, str) or not name.isidentifier():

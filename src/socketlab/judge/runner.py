@@ -39,8 +39,9 @@ def _python(source: str) -> str:
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
 
 
-def error_output(exc: BaseException) -> dict:
-    """How a failed cell looks to nbgrader and to the learner: the check's message alone."""
+def error_output(exc: BaseException, unlisted: str = "") -> dict:
+    """How a failed cell looks to nbgrader and to the learner: the check's message alone.
+    ``unlisted``: why the judge could not read the kernel's names before this cell ('' if it could)."""
     name = type(exc).__name__
     text = str(exc)
     if isinstance(exc, NotImplementedError):
@@ -49,6 +50,10 @@ def error_output(exc: BaseException) -> dict:
         report = (f"{RED}Not solved yet{RESET}: {what} still the stub that raises NotImplementedError. "
                   "Write your answer in its cell, run that cell, then run this one again.")
     elif isinstance(exc, AssertionError):
+        report = f"{RED}{name}{RESET}: {text}"
+    elif isinstance(exc, NameError) and getattr(exc, "name", None) and unlisted:
+        text = (f"`{exc.name}` could not be looked up in your kernel ({unlisted}). A cell before this one may "
+                "have used up the kernel's memory (a loop that never ends, say), or left it unable to answer.")
         report = f"{RED}{name}{RESET}: {text}"
     elif isinstance(exc, NameError) and getattr(exc, "name", None):
         text = (f"`{exc.name}` is not defined, so this test cannot call it: run the cell that defines it. An "
@@ -68,10 +73,11 @@ class Judge:
         self.session.namespace = self.namespace
 
     def run(self, name: str, source: str, limit: float) -> list[dict]:
+        unlisted = ""
         try:
             names = self.session.names()
-        except (OSError, EOFError, WireError):  # the kernel is gone or stuck: the cell's own calls will say so
-            names = {}
+        except (OSError, EOFError, WireError) as exc:  # the kernel is gone or stuck: the cell's own calls say so
+            names, unlisted = {}, f"{type(exc).__name__}: {exc}"[:200]
         for key, value in names.items():
             if key not in self.own:
                 self.namespace[key] = value
@@ -99,7 +105,7 @@ class Judge:
         if out.getvalue():
             outputs.append({"output_type": "stream", "name": "stdout", "text": out.getvalue()[-20000:]})
         if outcome:
-            outputs.append(error_output(outcome[0]))
+            outputs.append(error_output(outcome[0], unlisted))
         return outputs
 
 
