@@ -24,7 +24,7 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from socketlab.grading.cli import main as socketlab_grade
-from socketlab.grading.limits import DEFAULT_JOBS
+from socketlab.grading.limits import default_jobs
 from socketlab.grading.nbgrader_run import gradebook_url, run_nbgrader
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,8 +69,8 @@ def scores(course: Path, assignment: str) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=60, help="submissions (default 60)")
-    parser.add_argument("-j", "--jobs", type=int, nargs="+", default=[DEFAULT_JOBS],
-                        help=f"workers for socketlab-grade, one run for each (default {DEFAULT_JOBS})")
+    parser.add_argument("-j", "--jobs", type=int, nargs="+", default=[default_jobs()],
+                        help=f"workers for socketlab-grade, one run for each (default {default_jobs()})")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
         work = Path(tmp)

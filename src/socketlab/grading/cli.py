@@ -17,7 +17,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from socketlab.grading.errors import EXIT_CODES, GradesNotStored, GradingError
-from socketlab.grading.limits import DEFAULT_JOBS
 from socketlab.grading.nbgrader_run import course_root
 
 log = logging.getLogger("socketlab.grading")
@@ -55,8 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     grade = steps.add_parser("grade", help="autograde all submissions, then feedback, grades.csv and report")
     _common(grade)
     grade.add_argument("--student", action="append", help="only these students (repeatable)")
-    grade.add_argument("--jobs", "-j", type=int, default=DEFAULT_JOBS,
-                       help=f"parallel workers (default: {DEFAULT_JOBS} on this machine)")
+    grade.add_argument("--jobs", "-j", type=int,
+                       help="parallel workers (default: two per core, as memory allows)")
     grade.add_argument("--time-limit", type=float, default=300, help="seconds per submission (default 300)")
     grade.add_argument("--memory-mb", type=int, default=1024, help="kernel address-space limit (default 1024)")
     grade.add_argument("--no-isolation", action="store_true", help="no network/PID/write fencing")

@@ -36,7 +36,7 @@ import nbformat
 from socketlab.grading import isolate
 from socketlab.grading.checks import check_submission, grade_ids, malformed, nbgrader_meta, test_cells
 from socketlab.grading.errors import Busy, GradesNotStored, NoSubmissions
-from socketlab.grading.limits import DEFAULT_JOBS, Limits
+from socketlab.grading.limits import Limits, default_jobs
 from socketlab.grading.merge import Merger, stage, with_reason
 from socketlab.grading.nbgrader_run import (
     cell_timeout,
@@ -75,7 +75,7 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, job
         ensure_assignment(root, assignment)
         folders = submission_folders(root, assignment, students)
         run = _Run(root, assignment, Limits(time_s=time_limit, memory_mb=memory_mb),
-                   jobs=max(1, jobs or DEFAULT_JOBS), sandbox=isolate.probe(isolation))
+                   jobs=max(1, jobs or default_jobs()), sandbox=isolate.probe(isolation))
         outcomes = run.grade(folders)
         lost = not_in_gradebook(root, assignment, outcomes)
     save_status(root, assignment, outcomes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-__all__ = ["MB", "Limits", "DEFAULT_JOBS"]
+__all__ = ["MB", "Limits", "default_jobs"]
 
 MB = 1024 * 1024
 
@@ -20,8 +20,6 @@ def default_jobs() -> int:
 
     return max(1, min(2 * (os.cpu_count() or 1), psutil.virtual_memory().available // (500 * MB)))
 
-
-DEFAULT_JOBS = default_jobs()
 
 
 @dataclass(frozen=True)
