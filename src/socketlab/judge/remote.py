@@ -431,6 +431,8 @@ class Session:
 
     def describe_sockets(self, inodes: set[int]) -> list[str]:
         """'a TCP socket 127.0.0.1:5000 -> 127.0.0.1:40000' for each of the kernel's sockets in ``inodes``."""
+        if not inodes:  # the usual case: psutil's walk of every socket table costs ~15 ms
+            return []
         import psutil
 
         fd_of = {inode: fd for fd, inode in open_sockets(str(self.pid)).items()}
