@@ -103,6 +103,27 @@ def test_its_environment_and_tmp_are_its_own(sandboxed):
     assert got[1] == "/tmp" and "connection.json" in got[2] and got[3] is True
 
 
+@pytest.fixture
+def grader_fonts(tmp_path, monkeypatch):
+    """A matplotlib font list of the grader's (the worker's MPLCONFIGDIR, which the kernel launcher reads)."""
+    fonts = tmp_path / "grader-mpl"
+    fonts.mkdir()
+    (fonts / "fontlist-v0.json").write_text("{}")
+    monkeypatch.setenv("MPLCONFIGDIR", str(fonts))
+
+
+def test_its_limits_are_set_and_the_graders_font_list_is_there_read_only(grader_fonts, sandboxed):
+    run, _, _ = sandboxed
+    got = run("import json, os, resource\n"
+              "d = os.environ['MPLCONFIGDIR']\n"
+              "print(json.dumps([resource.getrlimit(resource.RLIMIT_AS), resource.getrlimit(resource.RLIMIT_FSIZE),"
+              " resource.getrlimit(resource.RLIMIT_CORE), os.listdir(d), os.access(d, os.W_OK),"
+              " os.access(d + '/fontlist-v0.json', os.W_OK)]))")
+    limits = Limits()
+    assert got[:3] == [[limits.memory_mb * 2**20] * 2, [limits.file_mb * 2**20] * 2, [0, 0]]
+    assert got[3:] == [["fontlist-v0.json"], True, False]
+
+
 def test_loopback_works_and_nothing_else(sandboxed):
     run, _, _ = sandboxed
     got = run("import socket, json\n"

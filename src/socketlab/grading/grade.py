@@ -73,6 +73,7 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, job
         except OSError:
             raise Busy(f"another `socketlab-grade grade` is running in {root} (lock: {lock_path})") from None
         ensure_assignment(root, assignment)
+        isolate.write_bytecode()
         folders = submission_folders(root, assignment, students)
         run = _Run(root, assignment, Limits(time_s=time_limit, memory_mb=memory_mb),
                    jobs=max(1, jobs or default_jobs()), sandbox=isolate.probe(isolation))

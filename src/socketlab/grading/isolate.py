@@ -18,8 +18,8 @@ Layers, each used where the OS allows it (``probe()`` and ``fence_works()`` find
   grader's home, not ``/etc/shadow`` or host sockets. Its ``/tmp``, ``/dev/shm`` and home are private and
   empty, its environment minimal, and every process it starts dies with it (its own PID
   namespace).
-* **Memory and files** -- the kernel sets ``RLIMIT_AS`` (memory), ``RLIMIT_FSIZE``
-  (largest file) and ``RLIMIT_CORE`` before starting ipykernel; the nbgrader process gets
+* **Memory and files** -- ``RLIMIT_AS`` (memory), ``RLIMIT_FSIZE`` (largest file) and
+  ``RLIMIT_CORE`` are set before ipykernel starts (inside the sandbox by ``prlimit``); the nbgrader process gets
   a larger ``RLIMIT_AS`` so a flood of output cannot eat the machine.
 * **Writes, without bubblewrap** -- on Linux >= 5.13 with Landlock enabled, the worker
   and the kernels may write only inside the worker's scratch folder (a private copy of
@@ -266,7 +266,6 @@ JUDGE_DIR = "SOCKETLAB_JUDGE_DIR"  # set by socketlab.judge.execute while a note
 # bwrap makes the sandbox's folders (/etc, the parents of each bound path) with the caller's
 # umask: with 077 nobody could not reach them.
 SANDBOX_UMASK = 0o022
-FONTS = "/tmp/mpl-fonts"  # the grader's matplotlib font list, read-only inside the sandbox
 # What a kernel may read of /etc: names, services and protocols, the loader's cache, time zone.
 ETC = ("hosts", "passwd", "group", "nsswitch.conf", "services", "protocols", "ld.so.cache", "localtime",
        "host.conf", "gai.conf")
@@ -280,6 +279,15 @@ def _package_root() -> Path:
     import socketlab
 
     return Path(socketlab.__file__).resolve().parent.parent
+
+
+def write_bytecode() -> None:
+    """Compile socketlab's modules where they are not yet (quietly; not where it may not write).
+    Each sandboxed process imports them and may not write bytecode itself (read-only, and
+    PYTHONDONTWRITEBYTECODE), so it would compile them again: ~0.14 s of CPU a submission."""
+    import compileall
+
+    compileall.compile_dir(Path(__file__).resolve().parents[1], quiet=2)
 
 
 def _readable_roots() -> list[Path]:
@@ -298,14 +306,14 @@ def fence_command(inner: list[str], folder: Path, readable: list[Path] | None = 
     cmd = ["bwrap", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
            "--clearenv", "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
            "--ro-bind-try", "/sys", "/sys", "--perms", "1777", "--tmpfs", "/tmp",
-           "--perms", "1777", "--tmpfs", "/dev/shm"]
+           "--perms", "1777", "--tmpfs", "/dev/shm", "--perms", "1777", "--dir", SANDBOX_ENV["MPLCONFIGDIR"]]
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         top = Path("/") / name
         if top.is_symlink():
             cmd += ["--symlink", os.readlink(top), str(top)]
         elif top.is_dir():
             cmd += ["--ro-bind", str(top), str(top)]
-    made: set[Path] = set()
+    made = {Path(SANDBOX_ENV["MPLCONFIGDIR"])}  # made above, writable: matplotlib refuses a read-only one
 
     def parents(target: Path) -> list[str]:  # bwrap would make them 0700 here: nobody could not pass
         ops = []
@@ -364,9 +372,28 @@ def copy_without_notebooks(folder: Path, target: Path) -> Path:
     return target
 
 
+def _limits_inside(memory_mb: int, file_mb: int) -> list[str]:
+    """``prlimit`` (util-linux) setting the kernel's limits inside the sandbox: no second Python
+    starts there just to call setrlimit. A limit is never raised above this process's own."""
+    def capped(kind: int, value: int) -> int:
+        hard = resource.getrlimit(kind)[1]
+        return value if hard == resource.RLIM_INFINITY else min(value, hard)
+
+    return ["prlimit", f"--as={capped(resource.RLIMIT_AS, memory_mb * MB)}",
+            f"--fsize={capped(resource.RLIMIT_FSIZE, file_mb * MB)}", "--core=0", "--"]
+
+
+def _font_lists() -> tuple[tuple[str, str], ...]:
+    """The grader's matplotlib font lists, bound read-only into the sandbox's MPLCONFIGDIR
+    (building one takes seconds of CPU, in every kernel that draws)."""
+    folder = Path(os.environ.get("MPLCONFIGDIR", "") or "/nonexistent")
+    target = SANDBOX_ENV["MPLCONFIGDIR"]
+    return tuple((str(path), f"{target}/{path.name}") for path in sorted(folder.glob("fontlist-*.json")))
+
+
 def kernel(argv: list[str]) -> None:
     """Start ipykernel (arguments after ``--``) under memory/file-size limits; with ``--fence``,
-    first move into a bubblewrap sandbox of its own (see the module's docstring)."""
+    in a bubblewrap sandbox of its own (see the module's docstring)."""
     import argparse
 
     split = argv.index("--") if "--" in argv else len(argv)
@@ -376,38 +403,30 @@ def kernel(argv: list[str]) -> None:
     parser.add_argument("--fence", action="store_true", help="run in a bubblewrap sandbox as nobody")
     options = parser.parse_args(argv[:split])
     kernel_args = argv[split + 1:]
-    if options.fence:
-        folder = Path.cwd()
-        own = kernel_folder(folder)
-        # The connection file (its HMAC key included) is the grader's, mode 600: nobody gets a copy.
-        copy = Path(tempfile.mkdtemp(prefix="kernel-")) / "connection.json"
-        shutil.copy(kernel_args[kernel_args.index("-f") + 1], copy)
-        os.chown(copy, NOBODY, NOBODY)
-        connection = str(copy)
-        inner = [sys.executable, "-m", "socketlab.grading.isolate", "kernel", "--memory-mb", str(options.memory_mb),
-                 "--file-mb", str(options.file_mb), "--", "-f", "/tmp/connection.json"]
-        extra = [(connection, "/tmp/connection.json")]
-        grader_fonts = os.environ.get("MPLCONFIGDIR", "")
-        if grader_fonts and Path(grader_fonts).is_dir():  # matplotlib's font list takes seconds to build
-            extra.append((grader_fonts, FONTS))
-        # nbgrader interrupts a hanging cell with SIGINT to the kernel's process group: this
-        # process and bwrap must not die of it; ipykernel sets its own handler.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        # bwrap runs as a child, not exec'd: --die-with-parent follows the thread that started
-        # it, and the kernel launcher's thread may end long before the kernel should.
-        judge = os.environ.get(JUDGE_DIR)  # the sealed judge's socket and test files (socketlab.judge)
-        command = fence_command(inner, folder, extra=tuple(extra), own=own, shared=Path(judge) if judge else None)
-        sys.exit(subprocess.call(command, umask=SANDBOX_UMASK))
-    if Path(FONTS).is_dir() and os.environ.get("MPLCONFIGDIR"):  # inside the sandbox: start from the copy
-        Path(os.environ["MPLCONFIGDIR"]).mkdir(parents=True, exist_ok=True)
-        for fontlist in Path(FONTS).glob("fontlist-*.json"):
-            shutil.copy(fontlist, os.environ["MPLCONFIGDIR"])
-    _limit(resource.RLIMIT_AS, options.memory_mb * MB)
-    _limit(resource.RLIMIT_FSIZE, options.file_mb * MB)
-    _limit(resource.RLIMIT_CORE, 0)
-    # Fewer malloc arenas: address space then tracks real use (each thread's arena reserves 64 MB).
-    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
-    os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *kernel_args])
+    ipykernel = [sys.executable, "-m", "ipykernel_launcher"]
+    if not options.fence:
+        _limit(resource.RLIMIT_AS, options.memory_mb * MB)
+        _limit(resource.RLIMIT_FSIZE, options.file_mb * MB)
+        _limit(resource.RLIMIT_CORE, 0)
+        # Fewer malloc arenas: address space then tracks real use (each thread's arena reserves 64 MB).
+        os.environ.setdefault("MALLOC_ARENA_MAX", "2")
+        os.execv(sys.executable, [*ipykernel, *kernel_args])
+    folder = Path.cwd()
+    own = kernel_folder(folder)
+    # The connection file (its HMAC key included) is the grader's, mode 600: nobody gets a copy.
+    copy = Path(tempfile.mkdtemp(prefix="kernel-")) / "connection.json"
+    shutil.copy(kernel_args[kernel_args.index("-f") + 1], copy)
+    os.chown(copy, NOBODY, NOBODY)
+    inner = [*_limits_inside(options.memory_mb, options.file_mb), *ipykernel, "-f", "/tmp/connection.json"]
+    extra = ((str(copy), "/tmp/connection.json"), *_font_lists())
+    # nbgrader interrupts a hanging cell with SIGINT to the kernel's process group: this
+    # process and bwrap must not die of it; ipykernel sets its own handler.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # bwrap runs as a child, not exec'd: --die-with-parent follows the thread that started
+    # it, and the kernel launcher's thread may end long before the kernel should.
+    judge = os.environ.get(JUDGE_DIR)  # the sealed judge's socket and test files (socketlab.judge)
+    command = fence_command(inner, folder, extra=extra, own=own, shared=Path(judge) if judge else None)
+    sys.exit(subprocess.call(command, umask=SANDBOX_UMASK))
 
 
 def main(argv: list[str] | None = None) -> None:
