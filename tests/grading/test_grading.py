@@ -502,11 +502,12 @@ def test_an_unreadable_executed_notebook_costs_only_its_student(tmp_path, monkey
     assert merged == ["s2"]  # handed to the merge as soon as its worker said done
 
 
-def test_grades_that_miss_the_gradebook_fail_the_command(tmp_path):
+def test_grades_that_miss_the_gradebook_fail_the_command(tmp_path, monkeypatch):
     """Something holds the gradebook's write lock while grading: the command must not exit 0."""
     from socketlab.grading.grade import grade
-    from socketlab.grading.nbgrader_run import ensure_assignment
+    from socketlab.grading.nbgrader_run import ensure_assignment, tool_path
 
+    monkeypatch.setenv("PATH", tool_path(os.environ.get("PATH")))  # nbgrader's gradebook runs alembic, as grade() does
     course = make_course(tmp_path / "course")
     ensure_assignment(course, A)
     folder = course / "submitted" / "s1" / A
