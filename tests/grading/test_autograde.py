@@ -28,6 +28,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from answers import answer_source, load
 from conftest import ROOT, solution_ids
+from socketlab.grading.errors import NbgraderFailed
 from socketlab.grading.nbgrader_run import cell_timeout
 from socketlab.release import run_nbgrader
 
@@ -49,6 +50,9 @@ KNOWN_BARE: set[tuple[str, str]] = {
     ("09-command-server", "ex3-test-many"),     # (same)
     ("09-command-server", "ex3-test-slow"),     # (same)
 }
+
+
+RAISED = re.compile(r"[\w.]+(Error|Exception|Interrupt): ")  # a traceback's last line
 
 
 def nbgrader_cells(nb) -> dict[str, nbformat.NotebookNode]:
@@ -108,9 +112,11 @@ def grade_class(assignment: str, course: Path) -> dict:
                      f"--CourseDirectory.student_id_exclude={','.join(sorted(hanging))}",
                      timeout=max(600, 90 * (len(class_) - len(hanging))))
         trouble = ""
-    except RuntimeError as error:  # nbgrader exits 1 when one submission errs; the others are graded
-        trouble = str(error).splitlines()[0] + " " + " ".join(
-            line.strip() for line in str(error).splitlines() if "[AutogradeApp | ERROR]" in line)[:600]
+    except NbgraderFailed as error:  # nbgrader exits 1 when one submission errs; the others are graded
+        # Its ERROR lines, and the exception each traceback ends in (why), from the whole log.
+        said = [line.strip() for line in error.log.splitlines()
+                if "[AutogradeApp | ERROR]" in line or RAISED.match(line.strip())]
+        trouble = str(error).splitlines()[0] + " " + " ".join(said)[:1200]
     times = {"typical": (time.monotonic() - start) / (len(class_) - len(hanging))}
     for student in sorted(hanging):
         start = time.monotonic()

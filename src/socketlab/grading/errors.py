@@ -39,9 +39,14 @@ class Busy(GradingError):
 
 
 class NbgraderFailed(GradingError, RuntimeError):
-    """An nbgrader command the grader needs (generate_assignment, ...) failed; carries the end of its log."""
+    """An nbgrader command the grader needs (generate_assignment, ...) failed; the message carries
+    the end of its log, ``log`` all of it."""
 
     exit_code = 5
+
+    def __init__(self, message: str, log: str = "") -> None:
+        super().__init__(message)
+        self.log = log
 
 
 class GradesNotStored(GradingError):

@@ -60,7 +60,8 @@ def run_nbgrader(root: Path, *args: str, timeout: float = 600) -> subprocess.Com
     done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
     command = args[0] if args else ""
     if done.returncode != 0:
-        raise NbgraderFailed(f"nbgrader {command} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+        raise NbgraderFailed(f"nbgrader {command} failed (exit {done.returncode}):\n{done.stderr[-4000:]}",
+                             log=done.stderr)
     if done.stdout.startswith("No command given"):  # nbgrader exits 0 on an unknown subcommand
         raise NbgraderFailed(f"nbgrader has no command {command!r}:\n{done.stdout[:4000]}")
     return done
