@@ -340,7 +340,14 @@ def log_in(page, hub: Hub, user: str, password: str, filled: bool = False) -> No
 
 
 def menu(page, *path: str) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(path[0])}$")).click()
+    """Click through a menu path. A click on the bar toggles its menu: if a menu left open before
+    was not shut yet (a loaded machine), that click shuts it, so the bar is clicked again."""
+    bar = page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(path[0])}$"))
+    bar.click()
+    try:
+        expect(page.locator(".lm-Menu:visible").first).to_be_visible(timeout=5000)
+    except AssertionError:
+        bar.click()
     for label in path[1:]:
         page.locator(".lm-Menu:visible .lm-Menu-itemLabel",
                      has_text=re.compile(f"^{re.escape(label)}$")).first.click()
