@@ -188,10 +188,15 @@ def landlock_writes_only(paths: list[Path]) -> str:
 
 # ---------------------------------------------------------------- worker and kernel (child side)
 
+def _capped(kind: int, value: int) -> int:
+    """``value``, but never above this process's hard limit of ``kind`` (which it cannot raise)."""
+    hard = resource.getrlimit(kind)[1]
+    return value if hard == resource.RLIM_INFINITY else min(value, hard)
+
+
 def _limit(kind: int, value: int) -> None:
-    soft, hard = resource.getrlimit(kind)
-    if hard != resource.RLIM_INFINITY:
-        value = min(value, hard)
+    hard = resource.getrlimit(kind)[1]
+    value = _capped(kind, value)
     resource.setrlimit(kind, (value, value if hard == resource.RLIM_INFINITY else hard))
 
 
@@ -375,12 +380,8 @@ def copy_without_notebooks(folder: Path, target: Path) -> Path:
 def _limits_inside(memory_mb: int, file_mb: int) -> list[str]:
     """``prlimit`` (util-linux) setting the kernel's limits inside the sandbox: no second Python
     starts there just to call setrlimit. A limit is never raised above this process's own."""
-    def capped(kind: int, value: int) -> int:
-        hard = resource.getrlimit(kind)[1]
-        return value if hard == resource.RLIM_INFINITY else min(value, hard)
-
-    return ["prlimit", f"--as={capped(resource.RLIMIT_AS, memory_mb * MB)}",
-            f"--fsize={capped(resource.RLIMIT_FSIZE, file_mb * MB)}", "--core=0", "--"]
+    return ["prlimit", f"--as={_capped(resource.RLIMIT_AS, memory_mb * MB)}",
+            f"--fsize={_capped(resource.RLIMIT_FSIZE, file_mb * MB)}", "--core=0", "--"]
 
 
 def _font_lists() -> tuple[tuple[str, str], ...]:
