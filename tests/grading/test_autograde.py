@@ -10,8 +10,7 @@ nbgrader's exit code says nothing about scores, so the gradebook is read.
 Every test cell a wrong answer (or the blank edition) fails must also say why in words a
 learner can act on: its error, read from the autograded notebook, is an AssertionError
 whose text says what was expected (socketlab.check's messages), or a stub's
-NotImplementedError in the blank edition; never a bare exception. KNOWN_BARE lists the
-test cells whose notebooks are still being fixed; their cases are reported as xfail.
+NotImplementedError in the blank edition; never a bare exception.
 """
 
 from __future__ import annotations
@@ -36,21 +35,6 @@ CELL_TIMEOUT = cell_timeout(ROOT)  # nbgrader_config.py: c.Execute.timeout
 
 # A message says what was expected: the words socketlab.check's messages are built on.
 SAYS_WHAT_WAS_EXPECTED = re.compile(r"expected|did not return within|returned but left")
-
-# (assignment, test cell) whose failure messages were found bare for some wrong answer and
-# are being fixed in the notebooks; each case that meets one is reported as xfail, with the
-# messages. Remove a pair once its notebook says what was expected.
-KNOWN_BARE: set[tuple[str, str]] = {
-    # 09's own reply reader raises "AssertionError: no complete reply line from the server within
-    # 2.0 s": what happened, but not what was expected nor what to look at.
-    ("09-command-server", "ex2-test-long"),     # wrong answer 'no line-length limit'
-    ("09-command-server", "ex3-test-stop"),     # 'stop does not wake or join the client threads'
-    ("09-command-server", "ex3-test-basic"),    # 'iterative server: one client at a time'
-    ("09-command-server", "ex3-test-garbage"),  # (same)
-    ("09-command-server", "ex3-test-many"),     # (same)
-    ("09-command-server", "ex3-test-slow"),     # (same)
-}
-
 
 RAISED = re.compile(r"[\w.]+(Error|Exception|Interrupt): ")  # a traceback's last line
 
@@ -221,8 +205,5 @@ def test_submission(assignment, student, entry, kind, grading_root):
         print("\n".join(f"{g}: {': '.join(shown.get(g, ('(no error shown)',)))}" for g in sorted(failed)))  # -rP
         bare = bare_messages(failed, shown, kind, bool(entry and entry.get("hangs")))
         listed = "\n  ".join(f"{g}: {m}" for g, m in bare.items())
-        unknown = {g for g in bare if (assignment, g) not in KNOWN_BARE}
-        assert not unknown, (f"{assignment} / {what}: failed test cells whose message does not say what was "
-                             f"expected (use socketlab.check's expect, expect_raises, run_limited):\n  {listed}")
-        if bare:
-            pytest.xfail(f"{assignment} / {what}: known bare messages (KNOWN_BARE), being fixed:\n  {listed}")
+        assert not bare, (f"{assignment} / {what}: failed test cells whose message does not say what was "
+                          f"expected (use socketlab.check's expect, expect_raises, run_limited):\n  {listed}")
