@@ -1,7 +1,7 @@
 """A live view of the sockets the kernel holds, read with psutil.
 
 ``socket_table()`` returns a table that shows itself as HTML in a notebook and as
-aligned text in a terminal. Rows can be filtered by process, port and state, so a
+aligned text in a terminal. Rows can be filtered by process, port, local address and state, so a
 notebook can show just the sockets of its own demo server.
 """
 
@@ -92,21 +92,26 @@ def _connections(pid: Optional[int], kind: str):
 
 
 def socket_table(pid: Optional[int] = None, kind: str = "inet", ports: Optional[Iterable[int]] = None,
-                 states: Optional[Iterable[str]] = None) -> SocketTable:
+                 states: Optional[Iterable[str]] = None, local: Optional[tuple] = None) -> SocketTable:
     """The sockets of process ``pid`` (None: every process we may see), sorted by local address.
 
     ``kind`` is psutil's: "inet" (TCP and UDP, IPv4 and IPv6), "tcp", "udp", "unix", "all".
     ``ports`` keeps rows whose local or remote port is listed; ``states`` keeps rows
-    in those TCP states ("LISTEN", "ESTABLISHED", "TIME_WAIT", ...; "NONE" for UDP).
+    in those TCP states ("LISTEN", "ESTABLISHED", "TIME_WAIT", ...; "NONE" for UDP);
+    ``local`` keeps rows whose own end is that (host, port) address, leaving out
+    connections that only went *to* that port.
     """
     wanted_ports = set(ports) if ports is not None else None
     wanted_states = {s.upper() for s in states} if states is not None else None
+    wanted_local = _endpoint(local) if local is not None else None
     conns, owner = _connections(pid, kind)
     table = SocketTable()
     for c in conns:
         if wanted_ports is not None and not {_port(c.laddr), _port(c.raddr)} & wanted_ports:
             continue
         if wanted_states is not None and c.status not in wanted_states:
+            continue
+        if wanted_local is not None and _endpoint(c.laddr) != wanted_local:
             continue
         who = owner if owner is not None else c.pid
         table.append(SocketRow(_FAMILIES.get(c.family, str(c.family)), _TYPES.get(c.type, str(c.type)),

@@ -64,6 +64,16 @@ def test_port_filter_keeps_out_other_sockets(connection):
         assert len(socket_table(pid=ME, ports=[port, other_port])) == 4
 
 
+def test_local_filter_keeps_only_sockets_whose_own_end_is_that_address(connection):
+    port, client_port = connection
+    table = socket_table(pid=ME, local=("127.0.0.1", port))
+    assert sorted((r.remote, r.state) for r in table) == [
+        ("", "LISTEN"), (f"127.0.0.1:{client_port}", "ESTABLISHED")]  # not the client's, which went *to* it
+    assert socket_table(pid=ME, local=("127.0.0.2", port)) == []
+    (client,) = socket_table(pid=ME, local=("127.0.0.1", client_port), states=["ESTABLISHED"])
+    assert client.remote == f"127.0.0.1:{port}"
+
+
 def test_filter_by_states(connection):
     port, _ = connection
     listening = socket_table(pid=ME, ports=[port], states=["listen"])  # any case
