@@ -412,12 +412,15 @@ def executed(batch, student: str) -> nbformat.NotebookNode:
 
 
 def attack_log(batch, student: str) -> dict[str, str] | None:
-    """What the attack printed (``ATTACK {...}``), None when its cell did not get that far."""
+    """What the attack printed (``ATTACK {...}``), None when its cell did not get that far.
+
+    Only the JSON object itself is read: the "garbage" attack's raw writes to the kernel's stdout
+    pipe reach the cell's output by another path and can land just after it, before its newline."""
     for cell in executed(batch, student).cells:
         for output in cell.get("outputs", []):
             for line in str(output.get("text", "")).splitlines():
                 if line.startswith("ATTACK "):
-                    return json.loads(line[len("ATTACK "):])
+                    return json.JSONDecoder().raw_decode(line, len("ATTACK "))[0]
     return None
 
 
