@@ -8,10 +8,15 @@ Layers, by folder (each also a marker: `pytest -m unit`):
 """
 
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("unit", "course", "grading", "e2e")
+# A prefix for run_nbgrader: a network namespace of its own (tests/offline.py). A kernel picks
+# its ZMQ ports by binding port 0 and closing it; on a shared network another worker's kernel
+# could take one in between (seen: "ZMQError: Address already in use", every cell 0).
+OWN_NETWORK = (sys.executable, str(ROOT / "tests" / "offline.py"))
 
 
 def solution_ids() -> list[str]:

@@ -6,8 +6,9 @@
 anything beyond loopback, not even a DNS query: in a fresh network namespace only `lo`
 exists, and an empty /etc/resolv.conf (bound over the real one in a private mount
 namespace) leaves glibc no name server to ask. SOCKETLAB_OFFLINE=1 tells the tests that
-the fence is up. Where it cannot be had (not root, no `unshare`, not Linux), the command
-runs as it is, after one line saying so.
+the fence is up. The grading tests also run each `nbgrader autograde` through it (conftest's
+OWN_NETWORK), so kernels of parallel test workers never share a network. Where it cannot be
+had (not root, no `unshare`, not Linux), the command runs as it is, after one line saying so.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
 from answers import answer_source, load
-from conftest import ROOT, solution_ids
+from conftest import OWN_NETWORK, ROOT, solution_ids
 from socketlab.grading.errors import NbgraderFailed
 from socketlab.grading.nbgrader_run import cell_timeout
 from socketlab.release import run_nbgrader
@@ -94,7 +94,7 @@ def grade_class(assignment: str, course: Path) -> dict:
     try:
         run_nbgrader(course, "autograde", assignment, "--force",
                      f"--CourseDirectory.student_id_exclude={','.join(sorted(hanging))}",
-                     timeout=max(600, 90 * (len(class_) - len(hanging))))
+                     timeout=max(600, 90 * (len(class_) - len(hanging))), prefix=OWN_NETWORK)
         trouble = ""
     except NbgraderFailed as error:  # nbgrader exits 1 when one submission errs; the others are graded
         # Its ERROR lines, and the exception each traceback ends in (why), from the whole log.
@@ -104,7 +104,7 @@ def grade_class(assignment: str, course: Path) -> dict:
     times = {"typical": (time.monotonic() - start) / (len(class_) - len(hanging))}
     for student in sorted(hanging):
         start = time.monotonic()
-        run_nbgrader(course, "autograde", assignment, "--force", f"--student={student}")
+        run_nbgrader(course, "autograde", assignment, "--force", f"--student={student}", prefix=OWN_NETWORK)
         times[student] = time.monotonic() - start
     scores = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import OWN_NETWORK, ROOT
 from sample import gradebook_scores
 from socketlab.release import run_nbgrader
 
@@ -93,7 +93,7 @@ def graded(judged: bool, base: str) -> dict:
     # nbgrader_config.py judges 00 (test_the_course_judges_00); in-kernel is plain nbgrader's way.
     side = [] if judged else [f"--JudgedExecute.kernel_side={ASSIGNMENT}"]
     try:
-        run_nbgrader(course, "autograde", ASSIGNMENT, "--force", *side, timeout=900)
+        run_nbgrader(course, "autograde", ASSIGNMENT, "--force", *side, timeout=900, prefix=OWN_NETWORK)
     except RuntimeError:
         pass  # nbgrader exits 1 when a submission errs; the gradebook says what was graded
     scores = gradebook_scores(course, ASSIGNMENT)

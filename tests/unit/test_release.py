@@ -125,6 +125,16 @@ def test_run_nbgrader_runs_in_the_course_folder_with_its_python_on_path(course, 
     assert args == "-m nbgrader generate_assignment 00-a --force"
 
 
+def test_run_nbgrader_runs_through_a_prefix(course, fake_python, tmp_path):
+    log = fake_python("exit 0")
+    wrapper = tmp_path / "wrapper"
+    wrapper.write_text(f'#!/bin/sh\necho "wrapped: $*" > "{tmp_path / "wrapper.log"}"\nexec "$@"\n')
+    wrapper.chmod(0o755)
+    run_nbgrader(course, "autograde", "00-a", prefix=[str(wrapper)])
+    assert (tmp_path / "wrapper.log").read_text() == f"wrapped: {sys.executable} -m nbgrader autograde 00-a\n"
+    assert log.read_text().splitlines()[2] == "-m nbgrader autograde 00-a"  # then the command itself ran
+
+
 def test_run_nbgrader_failure_carries_the_exit_code_and_stderr(course, fake_python):
     fake_python('echo "[AutogradeApp | ERROR] something broke" >&2; exit 3')
     with pytest.raises(RuntimeError) as excinfo:

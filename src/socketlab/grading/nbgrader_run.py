@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +53,11 @@ def tools_on_path(env: dict[str, str] | None = None) -> dict[str, str]:
     return target
 
 
-def run_nbgrader(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    """Run an nbgrader command in course folder ``root``; raise ``NbgraderFailed`` with its log when it fails."""
-    cmd = [sys.executable, "-m", "nbgrader", *args]
+def run_nbgrader(root: Path, *args: str, timeout: float = 600,
+                 prefix: Sequence[str] = ()) -> subprocess.CompletedProcess:
+    """Run an nbgrader command in course folder ``root``, through the command ``prefix`` if any (a
+    wrapper that then runs the rest); raise ``NbgraderFailed`` with its log when it fails."""
+    cmd = [*prefix, sys.executable, "-m", "nbgrader", *args]
     env = tools_on_path(dict(os.environ))
     done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
     command = args[0] if args else ""
