@@ -111,10 +111,11 @@ def socket_table(pid: Optional[int] = None, kind: str = "inet", ports: Optional[
             continue
         if wanted_states is not None and c.status not in wanted_states:
             continue
-        if wanted_local is not None and _endpoint(c.laddr) != wanted_local:
+        here = _endpoint(c.laddr)
+        if wanted_local is not None and here != wanted_local:
             continue
         who = owner if owner is not None else c.pid
         table.append(SocketRow(_FAMILIES.get(c.family, str(c.family)), _TYPES.get(c.type, str(c.type)),
-                               _endpoint(c.laddr), _endpoint(c.raddr), c.status, who, _program(who)))
+                               here, _endpoint(c.raddr), c.status, who, _program(who)))
     table.sort(key=lambda r: (r.local, r.remote))
     return table
